@@ -1,0 +1,28 @@
+from complaints.models.cases import (
+    FINISHED_STATUSES,
+    OPEN_STATUSES,
+    Complaint,
+    ReferenceCounter,
+    Source,
+    Status,
+)
+from complaints.models.customers import Customer
+from complaints.models.taxonomy import Category, Channel, Emotion, Product, Severity
+from complaints.models.timeline import EventKind, TimelineEvent
+
+__all__ = [
+    "FINISHED_STATUSES",
+    "OPEN_STATUSES",
+    "Category",
+    "Channel",
+    "Complaint",
+    "Customer",
+    "Emotion",
+    "EventKind",
+    "Product",
+    "ReferenceCounter",
+    "Severity",
+    "Source",
+    "Status",
+    "TimelineEvent",
+]

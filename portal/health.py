@@ -1,0 +1,65 @@
+"""/health/: JSON for load balancers and for `make run` to wait on. Reveals nothing but up or down."""
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from portal.celery import app as celery_app
+from portal.heartbeat import is_recent, last_heartbeat
+from portal.models import Heartbeat
+
+logger = logging.getLogger(__name__)
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:
+        logger.warning("Health: database unreachable", exc_info=True)
+        return False
+
+
+def _broker_ok() -> bool:
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+            # kombu's Redis transport connects lazily: only a command proves the server answers.
+            client = getattr(conn.default_channel, "client", None)
+            if client is not None:
+                client.ping()
+        return True
+    except Exception:
+        logger.warning("Health: broker unreachable", exc_info=True)
+        return False
+
+
+def health_report() -> dict[str, Any]:
+    checks: dict[str, dict[str, Any]] = {
+        "database": {"ok": _database_ok()},
+        "broker": {"ok": _broker_ok()},
+    }
+    worker_at = beat_at = None
+    if checks["database"]["ok"]:
+        worker_at = last_heartbeat(source=Heartbeat.Source.WORKER)
+        beat_at = last_heartbeat(source=Heartbeat.Source.BEAT)
+    checks["worker"] = {"ok": is_recent(worker_at, max_age_seconds=settings.HEALTH_WORKER_MAX_AGE_SECONDS)}
+    checks["beat"] = {
+        "ok": is_recent(beat_at, max_age_seconds=settings.HEALTH_BEAT_MAX_AGE_SECONDS),
+        "last_tick": beat_at.isoformat() if beat_at else None,
+    }
+    status = "ok" if all(check["ok"] for check in checks.values()) else "down"
+    return {"status": status, "checks": checks}
+
+
+@never_cache
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    report = health_report()
+    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)

@@ -1,0 +1,89 @@
+"""Shared fixtures: real Celery processes on Redis, a real SMTP server, a real browser."""
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from django.conf import settings
+
+from tests.support.processes import CeleryProcess, celery_env, flush_broker
+from tests.support.smtp import SmtpSink
+
+
+@pytest.fixture(autouse=True)
+def _plain_http(settings):
+    """The suite talks plain HTTP to the test client and the live server."""
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def smtp_server(settings) -> Iterator[SmtpSink]:
+    """A real SMTP server on loopback; this process and the worker processes send to it."""
+    sink = SmtpSink()
+    sink.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = sink.port
+    settings.EMAIL_USE_TLS = False
+    try:
+        yield sink
+    finally:
+        sink.stop()
+
+
+@pytest.fixture
+def celery_worker(transactional_db, django_db_serialized_rollback, smtp_server) -> Iterator[CeleryProcess]:
+    """`celery -A portal worker` as production starts it, on the test database and Redis."""
+    flush_broker()
+    env = celery_env(smtp_port=smtp_server.port)
+    worker = CeleryProcess(["worker", "-l", "info", "--concurrency", "2", "-n", "test@%h"], env)
+    worker.start(ready_marker="ready.")
+    try:
+        yield worker
+    finally:
+        worker.stop()
+
+
+@pytest.fixture
+def celery_beat(celery_worker) -> Iterator[CeleryProcess]:
+    """Exactly one `celery -A portal beat`, with the database scheduler from settings."""
+    beat = CeleryProcess(["beat", "-l", "info", "--max-interval", "1"], celery_worker.env)
+    beat.start(ready_marker="beat: Starting")
+    try:
+        yield beat
+    finally:
+        beat.stop()
+
+
+@pytest.fixture(scope="session")
+def browser_session() -> Iterator[object]:
+    from tests.support.browser import make_driver
+
+    driver = make_driver()
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture
+def browser(browser_session, transactional_db, django_db_serialized_rollback, live_server, request):
+    """Headless Chromium on the live server; a screenshot of the last page is kept per test."""
+    from tests.support.browser import Browser
+
+    page = Browser(browser_session, live_server.url, name=request.node.name)
+    page.driver.delete_all_cookies()
+    try:
+        yield page
+    finally:
+        page.screenshot("last")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    os.makedirs(settings.BASE_DIR / "var" / "test-artifacts", exist_ok=True)

@@ -1,0 +1,128 @@
+"""Headless Chromium (Debian's chromium and chromedriver) driven by Selenium, with axe-core."""
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = (ROOT / "tests" / "browser" / "vendor" / "axe.min.js").read_text(encoding="utf-8")
+SCREENSHOTS = ROOT / "var" / "test-artifacts" / "screenshots"
+
+
+def make_driver() -> WebDriver:
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1280,900",
+    ):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service("/usr/bin/chromedriver"))
+    driver.implicitly_wait(0)
+    return driver
+
+
+class Browser:
+    def __init__(self, driver: WebDriver, base_url: str, *, name: str) -> None:
+        self.driver = driver
+        self.base_url = base_url
+        self.name = re.sub(r"[^A-Za-z0-9_.-]+", "_", name)[:100]
+        self.driver.get_log("browser")  # discard what an earlier test left
+
+    def visit(self, path: str) -> None:
+        self.driver.get(self.base_url + path)
+
+    def find(self, css: str, *, timeout: float = 10) -> WebElement:
+        return WebDriverWait(self.driver, timeout).until(
+            expected_conditions.presence_of_element_located((By.CSS_SELECTOR, css))
+        )
+
+    def field(self, label: str) -> WebElement:
+        """The form control labelled `label`: tests find fields the way a person reads them."""
+        label_el = self.driver.find_element(By.XPATH, f"//label[normalize-space(.)={json.dumps(label)}]")
+        return self.driver.find_element(By.ID, label_el.get_attribute("for") or "")
+
+    def fill(self, label: str, value: str) -> None:
+        element = self.field(label)
+        element.clear()
+        element.send_keys(value)
+
+    def select(self, label: str, visible_text: str) -> None:
+        from selenium.webdriver.support.ui import Select
+
+        Select(self.field(label)).select_by_visible_text(visible_text)
+
+    def click_button(self, text: str) -> None:
+        quoted = json.dumps(text)
+        xpath = f"//button[normalize-space(.)={quoted}] | //input[@type='submit' and @value={quoted}]"
+        self.driver.find_element(By.XPATH, xpath).click()
+
+    def text(self) -> str:
+        return self.driver.find_element(By.TAG_NAME, "body").text
+
+    def wait_for_text(self, text: str, *, timeout: float = 15) -> None:
+        WebDriverWait(self.driver, timeout).until(
+            lambda d: text in d.find_element(By.TAG_NAME, "body").text,
+            message=f"{text!r} never appeared on {self.driver.current_url}",
+        )
+
+    def login(self, username: str, password: str) -> None:
+        self.visit("/accounts/login/")
+        self.fill("Username*", username)
+        self.fill("Password*", password)
+        self.click_button("Log in")
+        self.find("main")
+
+    def axe_violations(self) -> list[dict[str, Any]]:
+        """Serious and critical axe-core findings on the current page."""
+        self.driver.execute_script(AXE)
+        result = self.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations))"
+            ".catch(e => done([{id: 'axe-error', impact: 'critical', description: String(e)}]));"
+        )
+        return [v for v in result if v.get("impact") in ("serious", "critical")]
+
+    def console_errors(self) -> list[str]:
+        return [e["message"] for e in self.driver.get_log("browser") if e["level"] == "SEVERE"]
+
+    def assert_page_is_clean(self) -> None:
+        """No serious or critical accessibility finding and no JavaScript error on this page."""
+        violations = self.axe_violations()
+        assert not violations, json.dumps(
+            [
+                {
+                    "id": v["id"],
+                    "help": v.get("help"),
+                    "nodes": [n["target"] for n in v.get("nodes", [])],
+                }
+                for v in violations
+            ],
+            indent=1,
+        )
+        errors = self.console_errors()
+        assert not errors, errors
+
+    def screenshot(self, label: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{self.name}-{label}.png"
+        self.driver.save_screenshot(str(path))
+        return path
