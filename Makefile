@@ -44,7 +44,7 @@ test: check-services lint
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 bench: check-services
-	$(TEST_ENV) $(BIN)/python -m bench.run_all
+	$(TEST_ENV) $(BIN)/python -m bench.run_all $(BENCH)
 
 # Re-pin every dependency with hashes after editing pyproject.toml.
 lock: $(VENV)/.dev-installed

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "portal.apps.PortalConfig",
     "accounts",
     "complaints",
+    "resolutions",
     "followups",
 ]
 

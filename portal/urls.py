@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", complaint_views.home, name="home"),
     path("", include("complaints.urls")),
+    path("", include("resolutions.urls")),
     path("followups/", include("followups.urls")),
 ]
 

@@ -1,0 +1,19 @@
+"""Panels this app adds to pages owned by other apps (case page, agent home)."""
+
+from typing import Any
+
+from django import template
+
+from complaints.models import Complaint
+
+register = template.Library()
+
+
+@register.inclusion_tag("resolutions/_case_panel.html", takes_context=True)
+def resolutions_case_panel(context: dict[str, Any], complaint: Complaint) -> dict[str, Any]:
+    return {"complaint": complaint, "request": context.get("request")}
+
+
+@register.inclusion_tag("resolutions/_home_panel.html", takes_context=True)
+def resolutions_home_panel(context: dict[str, Any]) -> dict[str, Any]:
+    return {"request": context.get("request")}
