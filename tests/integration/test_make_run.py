@@ -3,7 +3,6 @@
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -15,14 +14,10 @@ from urllib.parse import urlencode
 
 import pytest
 
+from tests.support.net import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.integration
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_the_portal_comes_up_on_sqlite_with_demo_data_and_a_green_health(tmp_path) -> None:
@@ -30,7 +25,7 @@ def test_the_portal_comes_up_on_sqlite_with_demo_data_and_a_green_health(tmp_pat
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "CELERY_", "EMAIL_"))}
     env.update({"DJANGO_DEBUG": "1", "REDRESS_VAR_DIR": str(tmp_path), "PYTHONUNBUFFERED": "1"})
     env.pop("DJANGO_SECRET_KEY", None)
-    process = subprocess.Popen(  # noqa: S603
+    process = subprocess.Popen(
         [sys.executable, "-m", "portal.devserver", "--port", str(port)],
         cwd=ROOT,
         env=env,

@@ -21,7 +21,7 @@ def flush_broker() -> None:
     redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
 
 
-def test_database_url() -> str:
+def current_database_url() -> str:
     db = connection.settings_dict
     auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
@@ -30,7 +30,7 @@ def test_database_url() -> str:
 def celery_env(*, smtp_port: int | None = None) -> dict[str, str]:
     env = {
         **os.environ,
-        "DATABASE_URL": test_database_url(),
+        "DATABASE_URL": current_database_url(),
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "PYTHONUNBUFFERED": "1",
         "DJANGO_CONN_MAX_AGE": "0",
@@ -48,7 +48,7 @@ class CeleryProcess:
         self.process: subprocess.Popen[str] | None = None
 
     def start(self, *, ready_marker: str, timeout: float = 30) -> None:
-        self.process = subprocess.Popen(  # noqa: S603
+        self.process = subprocess.Popen(
             self.args,
             cwd=ROOT,
             env=self.env,
