@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.net import free_port
-from tests.support.processes import CeleryProcess, flush_broker, current_database_url
+from tests.support.processes import CeleryProcess, current_database_url, flush_broker
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
