@@ -87,3 +87,5 @@ def browser(browser_session, transactional_db, django_db_serialized_rollback, li
 
 def pytest_configure(config: pytest.Config) -> None:
     os.makedirs(settings.BASE_DIR / "var" / "test-artifacts", exist_ok=True)
+    # WhiteNoise warns when the collected-static folder is missing; tests serve from the finders.
+    os.makedirs(settings.STATIC_ROOT, exist_ok=True)

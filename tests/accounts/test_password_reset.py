@@ -48,3 +48,29 @@ def test_an_unknown_address_sends_nothing_and_reveals_nothing(
         response = client.post("/accounts/password/reset/", {"email": "nobody@example.com"})
     assert response.status_code == 302
     assert mail.outbox == []
+
+
+def test_a_signed_in_user_changes_their_password(client) -> None:
+    user = AgentFactory()
+    client.force_login(user)
+    response = client.post(
+        "/accounts/password/change/",
+        {
+            "old_password": "correct horse battery",
+            "new_password1": "another long passphrase",
+            "new_password2": "another long passphrase",
+        },
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("another long passphrase")
+
+
+def test_a_wrong_current_password_is_refused_beside_the_field(client) -> None:
+    client.force_login(AgentFactory())
+    response = client.post(
+        "/accounts/password/change/",
+        {"old_password": "wrong", "new_password1": "x" * 12, "new_password2": "x" * 12},
+    )
+    assert response.status_code == 200
+    assert "Your old password was entered incorrectly" in response.content.decode()
