@@ -20,8 +20,25 @@ PYTHON = sys.executable
 CELERY = str(Path(PYTHON).with_name("celery"))
 
 
-def manage(*args: str) -> None:
-    subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], check=True, cwd=ROOT)  # noqa: S603
+def prepare() -> None:
+    """Migrate, create the cache table and seed demo data in this process: one Django start-up."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    import django
+    from django.core.management import call_command
+    from django.db import connections
+
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable")
+    call_command("seed_demo")
+    connections.close_all()
+
+
+def nudge_worker() -> None:
+    """Send one heartbeat now so /health/ need not wait for Beat's first 30-second period."""
+    from portal.tasks import worker_heartbeat
+
+    worker_heartbeat.delay()
 
 
 def wait_for_health(url: str, processes: list[subprocess.Popen[bytes]], timeout: float) -> dict:
@@ -49,9 +66,7 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     args = parser.parse_args()
 
-    manage("migrate", "--noinput", "-v", "0")
-    manage("createcachetable")
-    manage("seed_demo")
+    prepare()
 
     base = f"http://{args.host}:{args.port}"
     processes = [
@@ -77,6 +92,7 @@ def main() -> None:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+    nudge_worker()
 
     report = wait_for_health(f"{base}/health/", processes, timeout=90)
     print("\n" + "=" * 64)
