@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +42,15 @@ def nudge_worker() -> None:
     worker_heartbeat.delay()
 
 
+def fresh_heartbeats(since: datetime) -> bool:
+    """Both this run's worker and Beat have reported, not just the previous run's."""
+    from portal.models import Heartbeat
+
+    return Heartbeat.objects.filter(at__gte=since).count() == len(Heartbeat.Source)
+
+
 def wait_for_health(url: str, processes: list[subprocess.Popen[bytes]], timeout: float) -> dict:
+    since = datetime.now(UTC)
     deadline = time.monotonic() + timeout
     report: dict = {}
     while time.monotonic() < deadline:
@@ -54,7 +63,7 @@ def wait_for_health(url: str, processes: list[subprocess.Popen[bytes]], timeout:
             report = json.load(error)
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
-        if report.get("status") == "ok":
+        if report.get("status") == "ok" and fresh_heartbeats(since):
             return report
         time.sleep(0.5)
     return report
