@@ -103,7 +103,9 @@ def test_a_supervisor_cannot_approve_their_own_request(case, supervisor) -> None
         approve_compensation(compensation=waiting, actor=supervisor)
 
 
-def test_approval_above_the_supervisor_limit_is_refused_but_an_admin_may_approve(case, agent, supervisor) -> None:
+def test_approval_above_the_supervisor_limit_is_refused_but_an_admin_may_approve(
+    case, agent, supervisor
+) -> None:
     waiting = propose(case, agent, Decimal("400.00"))
 
     with pytest.raises(ValidationError, match="above your approval limit of 250.00 GBP"):
@@ -172,7 +174,10 @@ def test_cancelling_gives_the_budget_back_and_the_flag_follows(case, agent) -> N
     granted.refresh_from_db()
     assert granted.status == CompensationStatus.CANCELLED
     assert BudgetUsage.objects.get().committed == Decimal("0.00")
-    assert derived_budget_usage(category_id=case.category_id, month=month_of(granted.decided_at), currency="GBP") == 0
+    assert (
+        derived_budget_usage(category_id=case.category_id, month=month_of(granted.decided_at), currency="GBP")
+        == 0
+    )
     case.refresh_from_db()
     assert case.compensation_given is False
 
