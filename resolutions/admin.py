@@ -149,7 +149,8 @@ class CompensationAdmin(admin.ModelAdmin):
     def _decide(self, request: HttpRequest, queryset: QuerySet[Compensation], approve: bool) -> None:
         actor: User = request.user  # type: ignore[assignment]
         done = 0
-        for compensation in queryset.filter(status=CompensationStatus.PROPOSED):
+        # Oldest request first: when the budget runs out, it runs out for the latest requests.
+        for compensation in queryset.filter(status=CompensationStatus.PROPOSED).order_by("proposed_at", "pk"):
             try:
                 if approve:
                     approve_compensation(compensation=compensation, actor=actor, reason="Approved in admin.")  # type: ignore[arg-type]

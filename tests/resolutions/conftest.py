@@ -11,8 +11,8 @@ from resolutions.models import CompensationPolicy
 from tests.factories import (
     AgentFactory,
     CategoryFactory,
-    ComplaintFactory,
     CompensationPolicyFactory,
+    ComplaintFactory,
     SupervisorFactory,
 )
 

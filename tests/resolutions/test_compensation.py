@@ -108,7 +108,7 @@ def test_approval_above_the_supervisor_limit_is_refused_but_an_admin_may_approve
 ) -> None:
     waiting = propose(case, agent, Decimal("400.00"))
 
-    with pytest.raises(ValidationError, match="above your approval limit of 250.00 GBP"):
+    with pytest.raises(ValidationError, match=r"above your approval limit of 250\.00 GBP"):
         approve_compensation(compensation=waiting, actor=supervisor)
     waiting.refresh_from_db()
     assert waiting.status == CompensationStatus.PROPOSED
@@ -130,7 +130,7 @@ def test_an_admin_lowering_the_hard_maximum_stops_a_pending_approval(case, agent
     waiting = propose(case, agent, Decimal("200.00"))
     policy.supervisor_limit = policy.hard_maximum = Decimal("150.00")
     policy.save()
-    with pytest.raises(ValidationError, match="hard maximum of 150.00 GBP"):
+    with pytest.raises(ValidationError, match=r"hard maximum of 150\.00 GBP"):
         approve_compensation(compensation=waiting, actor=AdminUserFactory())
 
 
@@ -141,7 +141,7 @@ def test_the_monthly_budget_cannot_be_overspent(case, agent, supervisor, policy,
         propose(ComplaintFactory(owner=agent, category=category), agent, Decimal("45.00"))
     waiting = propose(case, agent, Decimal("60.00"))
 
-    with pytest.raises(ValidationError, match=r"Only 10.00 GBP is left in this month's budget"):
+    with pytest.raises(ValidationError, match=r"Only 10\.00 GBP is left in this month's budget"):
         approve_compensation(compensation=waiting, actor=supervisor)
     with pytest.raises(ValidationError) as excinfo:
         propose(ComplaintFactory(owner=agent, category=category), agent, Decimal("10.01"))
