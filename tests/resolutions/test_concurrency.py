@@ -50,8 +50,19 @@ def run_at_once(*calls):
 def test_two_supervisors_approving_at_once_cannot_overspend_the_budget() -> None:
     category = CategoryFactory(name="Billing")
     CompensationPolicy.objects.all().delete()
-    CompensationPolicyFactory(category=category, monthly_budget=Decimal("150.00"))
+    CompensationPolicyFactory(category=category, monthly_budget=Decimal("160.00"))
     agent = AgentFactory()
+    # Something was already spent this month, so the budget row exists and only its lock can
+    # keep the two approvals apart.
+    propose_compensation(
+        complaint=ComplaintFactory(owner=agent, category=category),
+        actor=agent,
+        kind=kind("refund"),
+        amount=Decimal("10.00"),
+        currency="GBP",
+        reason="Small gesture",
+        idempotency_key=uuid.uuid4(),
+    )
     waiting = [
         propose_compensation(
             complaint=ComplaintFactory(owner=agent, category=category),
@@ -79,11 +90,12 @@ def test_two_supervisors_approving_at_once_cannot_overspend_the_budget() -> None
     statuses = sorted(type(c).objects.get(pk=c.pk).status for c in waiting)
     assert statuses == [CompensationStatus.APPROVED, CompensationStatus.PROPOSED]
     ledger = BudgetUsage.objects.get(category=category)
-    assert ledger.committed == Decimal("100.00")
+    assert ledger.committed == Decimal("110.00")
     assert (
         derived_budget_usage(category_id=category.pk, month=ledger.month, currency="GBP") == ledger.committed
     )
-    assert ledger.month == month_of(type(waiting[0]).objects.exclude(decided_at=None).get().decided_at)
+    approved = next(c for c in waiting if type(c).objects.get(pk=c.pk).status == CompensationStatus.APPROVED)
+    assert ledger.month == month_of(type(approved).objects.get(pk=approved.pk).decided_at)
 
 
 def test_many_agents_granting_at_once_spend_exactly_up_to_the_budget() -> None:
