@@ -10,14 +10,20 @@ from django.contrib.auth.management import create_permissions
 
 # Permissions are matched by app label and codename prefix ("view", "add", ...).
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    "Agent": {"complaints": ("view", "add", "change"), "followups": ("view", "change")},
+    "Agent": {
+        "complaints": ("view", "add", "change"),
+        "followups": ("view", "change"),
+        "resolutions": ("view",),
+    },
     "Supervisor": {
         "complaints": ("view", "add", "change", "supervise", "approve"),
         "followups": ("view", "add", "change"),
+        "resolutions": ("view", "approve"),
     },
     "Admin": {
         "complaints": ("view", "add", "change", "delete", "supervise", "approve"),
         "followups": ("view", "add", "change", "delete"),
+        "resolutions": ("view", "add", "change", "delete", "approve"),
         "django_celery_beat": ("view", "add", "change", "delete"),
         "auth": ("view", "add", "change"),
         "portal": ("view",),

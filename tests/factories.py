@@ -86,3 +86,42 @@ class ComplaintFactory(factory.django.DjangoModelFactory):
     severity = factory.LazyFunction(severity)
     customer_words = "The parcel arrived broken and nobody answers my emails."
     received_at = factory.LazyFunction(timezone.now)
+
+
+# --- Resolution and compensation -------------------------------------------------------------
+
+from datetime import date  # noqa: E402
+from decimal import Decimal  # noqa: E402
+
+from resolutions.models import CompensationKind, CompensationPolicy, RootCause  # noqa: E402
+
+
+def kind(code: str = "refund") -> CompensationKind:
+    return CompensationKind.objects.get(code=code)
+
+
+def root_cause(code: str = "delivery") -> RootCause:
+    return RootCause.objects.get(code=code)
+
+
+class CompensationPolicyFactory(factory.django.DjangoModelFactory):
+    """A policy in GBP: agents 50, supervisors 250, hard maximum 1000, budget 5000 a month."""
+
+    class Meta:
+        model = CompensationPolicy
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Policy {n}")
+    currency = "GBP"
+    agent_limit = Decimal("50.00")
+    supervisor_limit = Decimal("250.00")
+    hard_maximum = Decimal("1000.00")
+    monthly_budget = Decimal("5000.00")
+    effective_from = date(2020, 1, 1)
+    suggested_remedy = "Refund the delivery charge."
+
+    @factory.post_generation
+    def kinds(self, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
+        if create:
+            codes = extracted if extracted is not None else [k.code for k in CompensationKind.objects.all()]
+            self.allowed_kinds.set(CompensationKind.objects.filter(code__in=codes))

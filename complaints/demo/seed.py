@@ -135,4 +135,7 @@ def seed_demo() -> int:
             for status in path:
                 change_status(complaint=complaint, to_status=status, actor=complaint.owner)
             count += 1
+    from resolutions.demo import seed_resolutions  # resolutions depends on complaints, not back
+
+    seed_resolutions()
     return count

@@ -1,0 +1,256 @@
+"""Resolving a case: recovery steps, solutions offered, the customer's choice, compensation.
+
+The case becomes RESOLVED through the complaints app's transition service, and its follow-ups
+are scheduled in the same transaction. With a compensation above the resolver's limit the
+resolution waits: the case resolves when a supervisor approves it.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from complaints.access import can_work_on
+from complaints.models import Complaint, EventKind, Status
+from complaints.services.timeline import record_event
+from complaints.services.transitions import change_status
+from complaints.states import ALLOWED_TRANSITIONS, refusal_reason
+from followups import services as followup_services
+from resolutions.models import (
+    CompensationKind,
+    CompensationStatus,
+    RecoveryStep,
+    Resolution,
+    ResolutionStatus,
+    RootCause,
+    SolutionOffered,
+)
+from resolutions.services.compensation import check_amount, check_currency, propose_compensation
+
+
+@dataclass(frozen=True)
+class StepsTaken:
+    listened: bool = False
+    emotion_acknowledged: bool = False
+    apology_given: bool = False
+    ownership_taken: bool = False
+
+
+@dataclass(frozen=True)
+class SolutionInput:
+    kind: CompensationKind
+    details: str
+    value: Decimal = Decimal("0")
+    currency: str = "GBP"
+
+
+@dataclass(frozen=True)
+class CompensationInput:
+    kind: CompensationKind
+    amount: Decimal
+    currency: str
+    reason: str
+
+
+def check_solutions(solutions: list[SolutionInput], *, field: str = "solutions") -> None:
+    for number, solution in enumerate(solutions, start=1):
+        if not solution.kind.is_active:
+            raise ValidationError({field: f"Solution {number}: {solution.kind} is no longer offered."})
+        if not solution.details.strip():
+            raise ValidationError({field: f"Solution {number}: describe what is offered."})
+        try:
+            check_amount(solution.value, zero_allowed=True, field=field)
+            check_currency(solution.currency, field=field)
+        except ValidationError as error:
+            raise ValidationError({field: f"Solution {number}: {' '.join(error.messages)}"}) from None
+
+
+def _check_steps(steps: StepsTaken) -> None:
+    missing = {
+        step.code: f"Required: confirm “{step.label}” before resolving."
+        for step in RecoveryStep.objects.filter(is_required=True)
+        if not getattr(steps, step.code)
+    }
+    if missing:
+        raise ValidationError(missing)
+
+
+@transaction.atomic
+def resolve_complaint(
+    *,
+    complaint: Complaint,
+    actor: User,
+    idempotency_key: uuid.UUID,
+    steps: StepsTaken,
+    solutions: list[SolutionInput],
+    chosen: int | SolutionOffered | None,
+    outcome: str,
+    root_cause: RootCause,
+    preventable: bool,
+    lesson_learned: str = "",
+    compensation: CompensationInput | None = None,
+    now: datetime | None = None,
+) -> Resolution:
+    """Record the resolution. `chosen` is the index of the customer's pick in `solutions`, or an
+    offer already emailed to them; None takes the pick they made through their link."""
+    now = now or timezone.now()
+    case = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    # Under the case lock, so a double submit waits here and then finds the first one's record.
+    existing = Resolution.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
+    if not can_work_on(actor, case):
+        raise PermissionDenied("You cannot work on this case.")
+    if case.compensations.filter(status=CompensationStatus.PROPOSED).exists():
+        raise ValidationError("A compensation on this case awaits approval; resolve it once it is decided.")
+    reason = refusal_reason(case.status, Status.RESOLVED)
+    if reason:
+        raise ValidationError(reason)
+    _check_steps(steps)
+    if not outcome.strip():
+        raise ValidationError({"outcome": "Describe the outcome in a sentence or two."})
+    if not root_cause.is_active:
+        raise ValidationError({"root_cause": "This root cause is no longer in use."})
+    check_solutions(solutions)
+    open_offers = list(case.solutions.filter(resolution__isnull=True).select_related("kind"))
+    if not solutions and not open_offers:
+        raise ValidationError({"solutions": "Offer at least one solution."})
+    chosen_offer = _chosen_offer(chosen, solutions, open_offers)
+
+    resolution = Resolution.objects.create(
+        complaint=case,
+        idempotency_key=idempotency_key,
+        listened=steps.listened,
+        emotion_acknowledged=steps.emotion_acknowledged,
+        apology_given=steps.apology_given,
+        ownership_taken=steps.ownership_taken,
+        outcome=outcome.strip(),
+        root_cause=root_cause,
+        preventable=preventable,
+        lesson_learned=lesson_learned.strip(),
+        status=ResolutionStatus.AWAITING_APPROVAL,
+        resolved_by=actor,
+    )
+    case.solutions.filter(resolution__isnull=True).update(resolution=resolution)
+    if chosen_offer is None or not chosen_offer.chosen:
+        # The agent recorded a different pick than the link did: the agent's (latest) one stands.
+        case.solutions.filter(resolution=resolution, chosen=True).update(chosen=False)
+    if chosen_offer is not None:
+        SolutionOffered.objects.filter(pk=chosen_offer.pk).update(chosen=True)
+    SolutionOffered.objects.bulk_create(
+        [
+            SolutionOffered(
+                complaint=case,
+                resolution=resolution,
+                kind=s.kind,
+                details=s.details.strip(),
+                value=s.value,
+                currency=s.currency,
+                chosen=isinstance(chosen, int) and chosen == index,
+                offered_by=actor,
+            )
+            for index, s in enumerate(solutions)
+        ]
+    )
+    record_event(
+        complaint=case,
+        kind=EventKind.RESOLUTION,
+        actor=actor,
+        note=resolution.outcome,
+        data={"resolution": resolution.pk, "root_cause": root_cause.code, "preventable": preventable},
+    )
+    waiting = False
+    if compensation is not None:
+        granted = propose_compensation(
+            complaint=case,
+            actor=actor,
+            kind=compensation.kind,
+            amount=compensation.amount,
+            currency=compensation.currency,
+            reason=compensation.reason,
+            idempotency_key=uuid.uuid5(idempotency_key, "compensation"),
+            resolution=resolution,
+            now=now,
+        )
+        waiting = granted.status == CompensationStatus.PROPOSED
+    if waiting:
+        if Status.SOLUTION_PROPOSED in ALLOWED_TRANSITIONS[case.status]:
+            change_status(
+                complaint=case,
+                to_status=Status.SOLUTION_PROPOSED,
+                actor=actor,
+                note="Resolution waits for a supervisor to approve the compensation.",
+                now=now,
+            )
+    else:
+        _complete(resolution=resolution, case=case, actor=actor, now=now)
+    complaint.refresh_from_db()
+    return resolution
+
+
+def _chosen_offer(
+    chosen: int | SolutionOffered | None, solutions: list[SolutionInput], open_offers: list[SolutionOffered]
+) -> SolutionOffered | None:
+    if isinstance(chosen, SolutionOffered):
+        if chosen.pk not in {o.pk for o in open_offers}:
+            raise ValidationError({"choice": "That solution was not offered on this case."})
+        return chosen
+    if isinstance(chosen, int):
+        if not 0 <= chosen < len(solutions):
+            raise ValidationError({"choice": "Pick one of the solutions offered."})
+        return None
+    picked = next((o for o in open_offers if o.chosen), None)
+    if picked is None:
+        raise ValidationError({"choice": "Record which solution the customer chose."})
+    return picked
+
+
+def _complete(*, resolution: Resolution, case: Complaint, actor: User, now: datetime) -> None:
+    change_status(complaint=case, to_status=Status.RESOLVED, actor=actor, now=now)
+    case.outcome = resolution.outcome
+    case.save(update_fields=["outcome", "updated_at"])
+    resolution.status = ResolutionStatus.COMPLETED
+    resolution.completed_at = now
+    resolution.save(update_fields=["status", "completed_at"])
+    # Looked up on the module at call time, so the follow-ups app's implementation is the one run.
+    followup_services.schedule_followups(complaint=case, now=now)
+    from resolutions.tasks import send_resolution_confirmation
+
+    object_id = resolution.pk
+    transaction.on_commit(lambda: send_resolution_confirmation.delay(object_id))
+
+
+def complete_waiting_resolution(*, resolution: Resolution, actor: User, now: datetime) -> bool:
+    """After an approval: resolve the case if its resolution waited and nothing else is pending."""
+    case = Complaint.objects.select_for_update().get(pk=resolution.complaint_id)
+    resolution.refresh_from_db()
+    if resolution.status != ResolutionStatus.AWAITING_APPROVAL:
+        return False
+    if case.compensations.filter(status=CompensationStatus.PROPOSED).exists():
+        return False
+    if refusal_reason(case.status, Status.RESOLVED):
+        return False
+    _complete(resolution=resolution, case=case, actor=actor, now=now)
+    return True
+
+
+def set_aside_waiting_resolution(*, resolution: Resolution, actor: User) -> bool:
+    """After a rejection: the waiting resolution will not happen as agreed; the agent resolves again."""
+    resolution.refresh_from_db()
+    if resolution.status != ResolutionStatus.AWAITING_APPROVAL:
+        return False
+    resolution.status = ResolutionStatus.SET_ASIDE
+    resolution.save(update_fields=["status"])
+    record_event(
+        complaint=resolution.complaint,
+        kind=EventKind.RESOLUTION,
+        actor=actor,
+        note="Resolution set aside: its compensation was not approved. Resolve the case again.",
+        data={"resolution": resolution.pk, "set_aside": True},
+    )
+    return True

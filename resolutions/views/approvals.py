@@ -1,0 +1,54 @@
+"""The supervisors' approval queue."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import role_required
+from accounts.roles import Role
+from complaints.access import visible_complaints
+from resolutions.forms import DecisionForm
+from resolutions.models import Compensation, CompensationStatus
+from resolutions.services.compensation import approve_compensation, reject_compensation
+from resolutions.services.policies import grant_limit
+
+
+def _awaiting(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return (
+        Compensation.objects.filter(
+            status=CompensationStatus.PROPOSED, complaint__in=visible_complaints(request.user)
+        )
+        .select_related("complaint__customer", "complaint__category", "kind", "proposed_by", "policy")
+        .order_by("proposed_at")
+    )
+
+
+@role_required(Role.SUPERVISOR)
+def approvals(request: HttpRequest) -> HttpResponse:
+    rows = [
+        (c, grant_limit(request.user, c.policy), DecisionForm(prefix=f"c{c.pk}"))
+        for c in _awaiting(request)[:100]
+    ]
+    return render(request, "resolutions/approvals.html", {"rows": rows})
+
+
+@require_POST
+@role_required(Role.SUPERVISOR)
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    compensation = get_object_or_404(_awaiting(request), pk=pk)
+    form = DecisionForm(request.POST, prefix=f"c{pk}")
+    if form.is_valid():
+        decision = form.cleaned_data["decision"]
+        service = approve_compensation if decision == "approve" else reject_compensation
+        try:
+            service(compensation=compensation, actor=request.user, reason=form.cleaned_data["reason"])  # type: ignore[operator,arg-type]
+        except ValidationError as error:
+            messages.error(request, f"{compensation.complaint.reference}: {' '.join(error.messages)}")
+        else:
+            verb = "approved" if decision == "approve" else "rejected"
+            messages.success(request, f"Compensation on {compensation.complaint.reference} {verb}.")
+    else:
+        messages.error(request, "Choose approve or reject.")
+    return redirect("resolutions:approvals")

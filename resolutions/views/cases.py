@@ -1,0 +1,193 @@
+"""Agent pages on one case: resolve, propose compensation, send options, reopen, issue."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import role_required
+from complaints.access import visible_complaints
+from complaints.errors import ComplaintError
+from complaints.models import Complaint
+from complaints.services.reopening import reopen_complaint
+from resolutions.forms import (
+    CompensationForm,
+    IssueForm,
+    ProposeCompensationForm,
+    ReasonForm,
+    ResolveForm,
+    solution_formset,
+)
+from resolutions.models import Compensation, SolutionOffered
+from resolutions.services.choices import send_solution_options
+from resolutions.services.compensation import issue_compensation, propose_compensation
+from resolutions.services.policies import applicable_policy, budget_status
+from resolutions.services.resolving import CompensationInput, StepsTaken, resolve_complaint
+from resolutions.views.common import case_to_work_on, show_errors, solution_inputs
+
+
+def _case_url(complaint: Complaint) -> str:
+    return reverse("complaints:detail", args=[complaint.reference])
+
+
+def _policy_context(complaint: Complaint) -> dict[str, Any]:
+    policy = applicable_policy(complaint=complaint)
+    budget = budget_status(policy=policy, category_id=complaint.category_id) if policy else None
+    return {"policy": policy, "budget": budget}
+
+
+@role_required()
+def resolve(request: HttpRequest, reference: str) -> HttpResponse:
+    complaint = case_to_work_on(request, reference)
+    open_offers = list(
+        SolutionOffered.objects.filter(complaint=complaint, resolution__isnull=True).select_related("kind")
+    )
+    data = request.POST if request.method == "POST" else None
+    solutions = solution_formset(data)
+    form = ResolveForm(data, open_offers=open_offers, row_count=solutions.total_form_count())
+    compensation = CompensationForm(data, prefix="compensation")
+    if request.method == "POST" and form.is_valid() & solutions.is_valid() & compensation.is_valid():
+        inputs, index_of_row = solution_inputs(solutions.filled_forms())
+        try:
+            comp = compensation.cleaned_data if compensation.is_filled else None
+            resolution = resolve_complaint(
+                complaint=complaint,
+                actor=request.user,  # type: ignore[arg-type]
+                idempotency_key=form.cleaned_data["idempotency_key"],
+                steps=StepsTaken(**{k: form.cleaned_data[k] for k in StepsTaken.__dataclass_fields__}),
+                solutions=inputs,
+                chosen=form.chosen(index_of_row),
+                outcome=form.cleaned_data["outcome"],
+                root_cause=form.cleaned_data["root_cause"],
+                preventable=form.cleaned_data["preventable"],
+                lesson_learned=form.cleaned_data["lesson_learned"],
+                compensation=CompensationInput(**comp) if comp else None,
+            )
+        except (ValidationError, ComplaintError) as error:
+            show_errors(
+                error if isinstance(error, ValidationError) else ValidationError(str(error)),
+                [form, compensation],
+            )
+        else:
+            if resolution.status == "awaiting_approval":
+                messages.success(
+                    request,
+                    "Resolution recorded. The compensation is above your limit: the case resolves "
+                    "when a supervisor approves it.",
+                )
+            else:
+                messages.success(request, "Case resolved. The customer is emailed what was agreed.")
+            return redirect(_case_url(complaint))
+    return render(
+        request,
+        "resolutions/resolve.html",
+        {
+            "complaint": complaint,
+            "form": form,
+            "solutions": solutions,
+            "compensation": compensation,
+            "open_offers": open_offers,
+            **_policy_context(complaint),
+        },
+    )
+
+
+@role_required()
+def propose(request: HttpRequest, reference: str) -> HttpResponse:
+    complaint = case_to_work_on(request, reference)
+    form = ProposeCompensationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            granted = propose_compensation(
+                complaint=complaint,
+                actor=request.user,  # type: ignore[arg-type]
+                kind=data["kind"],
+                amount=data["amount"],
+                currency=data["currency"],
+                reason=data["reason"],
+                idempotency_key=data["idempotency_key"],
+            )
+        except ValidationError as error:
+            show_errors(error, [form])
+        else:
+            messages.success(
+                request,
+                "Compensation approved within your limit."
+                if granted.status == "approved"
+                else "Compensation sent to the supervisors for approval.",
+            )
+            return redirect(_case_url(complaint))
+    return render(
+        request,
+        "resolutions/propose.html",
+        {"complaint": complaint, "form": form, **_policy_context(complaint)},
+    )
+
+
+@role_required()
+def send_options(request: HttpRequest, reference: str) -> HttpResponse:
+    complaint = case_to_work_on(request, reference)
+    solutions = solution_formset(request.POST if request.method == "POST" else None)
+    errors: list[str] = []
+    if request.method == "POST" and solutions.is_valid():
+        inputs, _ = solution_inputs(solutions.filled_forms())
+        try:
+            send_solution_options(complaint=complaint, actor=request.user, solutions=inputs)  # type: ignore[arg-type]
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, "The options are on their way to the customer.")
+            return redirect(_case_url(complaint))
+    return render(
+        request,
+        "resolutions/send_options.html",
+        {"complaint": complaint, "solutions": solutions, "errors": errors},
+    )
+
+
+@role_required()
+def reopen(request: HttpRequest, reference: str) -> HttpResponse:
+    complaint = case_to_work_on(request, reference)
+    form = ReasonForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reopen_complaint(complaint=complaint, reason=form.cleaned_data["reason"], actor=request.user)  # type: ignore[arg-type]
+        except (ValueError, ComplaintError) as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Case reopened. Its compensation records stay as they were.")
+            return redirect(_case_url(complaint))
+    return render(request, "resolutions/reopen.html", {"complaint": complaint, "form": form})
+
+
+@require_POST
+@role_required()
+def issue(request: HttpRequest, pk: int) -> HttpResponse:
+    compensation = get_object_or_404(
+        Compensation.objects.filter(complaint__in=visible_complaints(request.user)).select_related(
+            "complaint"
+        ),
+        pk=pk,
+    )
+    form = IssueForm(request.POST)
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                issue_compensation(
+                    compensation=compensation,
+                    actor=request.user,  # type: ignore[arg-type]
+                    external_reference=form.cleaned_data["external_reference"],
+                )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Compensation marked as issued.")
+    else:
+        messages.error(request, "Enter the external reference of the payment or shipment.")
+    return redirect(_case_url(compensation.complaint))

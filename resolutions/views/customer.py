@@ -1,0 +1,50 @@
+"""The customer's page to pick a solution: signed, expiring link; GET shows, only POST acts."""
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from complaints.models import OPEN_STATUSES, Complaint
+from portal.signing import LinkError, read_link_token
+from resolutions.conf import choice_link_max_age
+from resolutions.models import SolutionOffered
+from resolutions.services.choices import CHOICE_PURPOSE, record_customer_choice
+
+
+@require_http_methods(["GET", "POST"])
+def choose(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        complaint_id = int(
+            read_link_token(purpose=CHOICE_PURPOSE, token=token, max_age=choice_link_max_age())
+        )
+        complaint = Complaint.objects.select_related("customer").get(pk=complaint_id)
+    except (LinkError, ValueError, Complaint.DoesNotExist) as refused:
+        message = str(refused) if isinstance(refused, LinkError) else "This link is not valid."
+        return render(request, "resolutions/choose_invalid.html", {"message": message}, status=400)
+    offers = list(
+        SolutionOffered.objects.filter(complaint=complaint, resolution__isnull=True).select_related("kind")
+    )
+    error = ""
+    chosen = next((o for o in offers if o.chosen), None)
+    if request.method == "POST":
+        try:
+            solution_id = int(request.POST.get("solution", "0"))
+            chosen = record_customer_choice(complaint=complaint, solution_id=solution_id)
+        except ValueError:
+            error = "Choose one of the options shown."
+        except ValidationError as refusal:
+            error = " ".join(refusal.messages)
+        else:
+            return render(request, "resolutions/choose_done.html", {"complaint": complaint, "chosen": chosen})
+    return render(
+        request,
+        "resolutions/choose.html",
+        {
+            "complaint": complaint,
+            "offers": offers,
+            "chosen": chosen,
+            "error": error,
+            "is_open": complaint.status in OPEN_STATUSES,
+        },
+    )
