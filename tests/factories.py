@@ -86,3 +86,55 @@ class ComplaintFactory(factory.django.DjangoModelFactory):
     severity = factory.LazyFunction(severity)
     customer_words = "The parcel arrived broken and nobody answers my emails."
     received_at = factory.LazyFunction(timezone.now)
+
+
+# --- Follow-ups -------------------------------------------------------------------------------
+
+from followups.models import FollowUpPolicy, FollowUpStep  # noqa: E402
+
+
+class FollowUpPolicyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FollowUpPolicy
+
+    name = factory.Sequence(lambda n: f"Policy {n}")
+
+
+class FollowUpStepFactory(factory.django.DjangoModelFactory):
+    """An email step three calendar days after the resolution, any hour of any day."""
+
+    class Meta:
+        model = FollowUpStep
+
+    policy = factory.SubFactory(FollowUpPolicyFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    channel = "email"
+    delay = 3
+    delay_unit = "days"
+    start_hour = 0
+    end_hour = 24
+    weekdays = "1,2,3,4,5,6,7"
+    call_script = factory.LazyAttribute(
+        lambda s: "Hello, this is {agent} about {reference}. Is it resolved?" if s.channel == "call" else ""
+    )
+
+
+def only_policy(**criteria: object) -> FollowUpPolicy:
+    """Make this the only active follow-up policy (the shipped defaults are switched off)."""
+    FollowUpPolicy.objects.update(is_active=False)
+    return FollowUpPolicyFactory(**criteria)
+
+
+def resolve(complaint: Complaint, *, actor=None, now=None) -> list:
+    """Resolve a case the way the resolution service does: status and follow-ups in one transaction."""
+    from django.db import transaction
+
+    from complaints.models import Status
+    from complaints.services.transitions import change_status
+    from followups.services import schedule_followups
+
+    with transaction.atomic():
+        if complaint.status in (Status.NEW, Status.REOPENED):
+            change_status(complaint=complaint, to_status=Status.INVESTIGATING, actor=actor, now=now)
+        change_status(complaint=complaint, to_status=Status.RESOLVED, actor=actor, now=now)
+        return schedule_followups(complaint=complaint, now=now)
