@@ -173,7 +173,7 @@ def test_a_transient_refusal_is_retried_with_backoff_then_fails_after_the_last_a
 def test_stuck_leases_are_recovered(smtp) -> None:
     resolved_case()
     resolved_case()
-    token, (queued_id, sending_id) = claim_due_batch(now=DUE, batch_size=100)
+    _token, (queued_id, sending_id) = claim_due_batch(now=DUE, batch_size=100)
     FollowUp.objects.filter(pk=sending_id).update(state=State.SENDING, lease_expires_at=DUE)
 
     recover_stuck_leases(now=DUE + timedelta(hours=1))
