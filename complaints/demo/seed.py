@@ -135,4 +135,5 @@ def seed_demo() -> int:
             for status in path:
                 change_status(complaint=complaint, to_status=status, actor=complaint.owner)
             count += 1
+    __import__("followups.demo").demo.seed_demo_followups()
     return count
