@@ -14,6 +14,7 @@ from datetime import datetime
 
 from django.core.mail import get_connection
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from complaints.models import Customer, EventKind, TimelineEvent
@@ -23,6 +24,7 @@ from followups.services.emails import build_followup_email
 from followups.services.scheduling import FOLLOW_UP_STATUSES, customer_zone, step_due_at
 
 logger = logging.getLogger(__name__)
+MARK_SENT_EVERY = 20
 
 
 @dataclass
@@ -75,6 +77,7 @@ def _check_and_mark_sending(ids: list[int], token: str, now: datetime, result: B
         list(Customer.objects.select_for_update().filter(id__in=customer_ids).order_by("id").values("id"))
         surveyed = _recently_surveyed(customer_ids, now)
         sending: list[FollowUp] = []
+        settled: list[FollowUp] = []
         for row in rows:
             row.claim_token = None
             row.lease_expires_at = None
@@ -108,21 +111,31 @@ def _check_and_mark_sending(ids: list[int], token: str, now: datetime, result: B
                 row.lease_expires_at = now + conf.sending_lease()
                 surveyed.add(row.customer_id)
                 sending.append(row)
-        FollowUp.objects.bulk_update(
-            rows,
-            [
-                "state",
-                "note",
-                "finished_at",
-                "due_at",
-                "failed_at",
-                "last_error",
-                "attempts",
-                "last_attempt_at",
-                "claim_token",
-                "lease_expires_at",
-            ],
+                continue
+            settled.append(row)
+        # The usual case is one statement for the whole batch; the rows settled otherwise are few.
+        FollowUp.objects.filter(pk__in=[row.pk for row in sending]).update(
+            state=State.SENDING,
+            attempts=F("attempts") + 1,
+            last_attempt_at=now,
+            lease_expires_at=now + conf.sending_lease(),
+            claim_token=None,
+            updated_at=now,
         )
+        for row in settled:
+            row.save(
+                update_fields=[
+                    "state",
+                    "note",
+                    "finished_at",
+                    "due_at",
+                    "failed_at",
+                    "last_error",
+                    "claim_token",
+                    "lease_expires_at",
+                    "updated_at",
+                ]
+            )
     return sending
 
 
@@ -169,6 +182,7 @@ def send_followup_batch(*, ids: list[int], token: str, now: datetime | None = No
     result = BatchResult()
     rows = _check_and_mark_sending(ids, token, now, result)
     sent: list[FollowUp] = []
+    accepted: list[int] = []
     if rows:
         # One SMTP connection for the whole batch: a new one per message costs a third of the rate.
         connection = get_connection(fail_silently=False)
@@ -184,15 +198,27 @@ def send_followup_batch(*, ids: list[int], token: str, now: datetime | None = No
                     _record_failure(row, error, now, result)
                     _reset(connection)
                     continue
-                FollowUp.objects.filter(pk=row.pk, state=State.SENDING).update(
-                    state=State.SENT, sent_at=timezone.now(), last_error="", lease_expires_at=None
-                )
                 sent.append(row)
-                result.sent.append(row.pk)
+                accepted.append(row.pk)
+                if len(accepted) >= MARK_SENT_EVERY:
+                    _mark_sent(accepted, result)
         finally:
             _close(connection)
+            _mark_sent(accepted, result)
     _record_outcomes(sent, result, now)
     return result
+
+
+def _mark_sent(accepted: list[int], result: BatchResult) -> None:
+    """Record accepted messages in small groups: a row per statement would halve the send rate,
+    and a crash can leave at most one group in `sending` (then shown as a failure, never resent)."""
+    if not accepted:
+        return
+    FollowUp.objects.filter(pk__in=accepted, state=State.SENDING).update(
+        state=State.SENT, sent_at=timezone.now(), last_error="", lease_expires_at=None
+    )
+    result.sent.extend(accepted)
+    accepted.clear()
 
 
 def _reset(connection: object) -> None:
