@@ -1,5 +1,8 @@
 """factory-boy factories for every model the tests build."""
 
+from datetime import date
+from decimal import Decimal
+
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -8,6 +11,8 @@ from django.utils import timezone
 from accounts.roles import Role
 from complaints.models import Category, Channel, Complaint, Customer, Severity
 from complaints.services.references import format_reference
+from followups.models import FollowUpPolicy, FollowUpStep
+from resolutions.models import CompensationKind, CompensationPolicy, RootCause
 
 
 def _with_role(default: str | None) -> factory.PostGeneration:
@@ -90,11 +95,6 @@ class ComplaintFactory(factory.django.DjangoModelFactory):
 
 # --- Resolution and compensation -------------------------------------------------------------
 
-from datetime import date  # noqa: E402
-from decimal import Decimal  # noqa: E402
-
-from resolutions.models import CompensationKind, CompensationPolicy, RootCause  # noqa: E402
-
 
 def kind(code: str = "refund") -> CompensationKind:
     return CompensationKind.objects.get(code=code)
@@ -125,3 +125,53 @@ class CompensationPolicyFactory(factory.django.DjangoModelFactory):
         if create:
             codes = extracted if extracted is not None else [k.code for k in CompensationKind.objects.all()]
             self.allowed_kinds.set(CompensationKind.objects.filter(code__in=codes))
+
+
+# --- Follow-ups -------------------------------------------------------------------------------
+
+
+class FollowUpPolicyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FollowUpPolicy
+
+    name = factory.Sequence(lambda n: f"Policy {n}")
+
+
+class FollowUpStepFactory(factory.django.DjangoModelFactory):
+    """An email step three calendar days after the resolution, any hour of any day."""
+
+    class Meta:
+        model = FollowUpStep
+
+    policy = factory.SubFactory(FollowUpPolicyFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    channel = "email"
+    delay = 3
+    delay_unit = "days"
+    start_hour = 0
+    end_hour = 24
+    weekdays = "1,2,3,4,5,6,7"
+    call_script = factory.LazyAttribute(
+        lambda s: "Hello, this is {agent} about {reference}. Is it resolved?" if s.channel == "call" else ""
+    )
+
+
+def only_policy(**criteria: object) -> FollowUpPolicy:
+    """Make this the only active follow-up policy (the shipped defaults are switched off)."""
+    FollowUpPolicy.objects.update(is_active=False)
+    return FollowUpPolicyFactory(**criteria)
+
+
+def resolve(complaint: Complaint, *, actor=None, now=None) -> list:
+    """Resolve a case the way the resolution service does: status and follow-ups in one transaction."""
+    from django.db import transaction
+
+    from complaints.models import Status
+    from complaints.services.transitions import change_status
+    from followups.services import schedule_followups
+
+    with transaction.atomic():
+        if complaint.status in (Status.NEW, Status.REOPENED):
+            change_status(complaint=complaint, to_status=Status.INVESTIGATING, actor=actor, now=now)
+        change_status(complaint=complaint, to_status=Status.RESOLVED, actor=actor, now=now)
+        return schedule_followups(complaint=complaint, now=now)

@@ -135,7 +135,10 @@ def seed_demo() -> int:
             for status in path:
                 change_status(complaint=complaint, to_status=status, actor=complaint.owner)
             count += 1
-    from resolutions.demo import seed_resolutions  # resolutions depends on complaints, not back
+    # Later capabilities add their demo data; imported here because they depend on complaints.
+    from followups.demo import seed_demo_followups
+    from resolutions.demo import seed_resolutions
 
     seed_resolutions()
+    seed_demo_followups()
     return count

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from complaints.models import EventKind, Status
 from complaints.services.reopening import reopen_complaint
-from followups import services as followup_services
+from followups.models import FollowUp
 from resolutions.models import CompensationStatus, RecoveryStep, Resolution, ResolutionStatus
 from resolutions.services.compensation import approve_compensation, reject_compensation
 from resolutions.services.notifications import send_resolution_confirmation
@@ -45,17 +45,17 @@ def resolve(case, actor, **overrides):
 
 
 @pytest.fixture
-def followup_calls(monkeypatch):
-    """Records the calls to the follow-ups app's entry point (a placeholder until that app lands)."""
-    calls: list[int] = []
-    real = followup_services.schedule_followups
+def followup_calls():
+    """The cases that have follow-up rows, as the follow-ups app scheduled them (one per step)."""
 
-    def spy(*, complaint, now=None):
-        calls.append(complaint.pk)
-        return real(complaint=complaint, now=now)
+    class Scheduled:
+        def __eq__(self, other: object) -> bool:
+            return list(FollowUp.objects.order_by("id").values_list("complaint_id", flat=True)) == other
 
-    monkeypatch.setattr(followup_services, "schedule_followups", spy)
-    return calls
+        def __repr__(self) -> str:
+            return repr(list(FollowUp.objects.values_list("complaint_id", flat=True)))
+
+    return Scheduled()
 
 
 def test_resolving_records_everything_resolves_the_case_and_schedules_its_followups(
@@ -183,7 +183,8 @@ def test_a_compensation_above_the_limit_holds_the_resolution_until_a_supervisor_
     resolution.refresh_from_db()
     assert case.status == Status.RESOLVED and case.compensation_given
     assert resolution.status == ResolutionStatus.COMPLETED
-    assert followup_calls == [case.pk]
+    # Compensation was given: the default policy adds a call to the email.
+    assert followup_calls == [case.pk, case.pk]
     assert len(callbacks) == 1  # confirmation to the customer
 
 

@@ -1,0 +1,317 @@
+"""Follow-up figures on a bench database (`redress_bench_followups`, rebuilt on each run).
+
+1. Beat's memory with 0 and then 1M pending follow-ups (Beat never reads the follow-up table).
+2. An idle dispatcher tick's database time with 1M pending rows and none due.
+3. Claim + hand-off rate with 100k rows due at once: rows claimed with SKIP LOCKED and one send
+   message per batch published to Redis (no worker running; the queue is purged afterwards).
+4. End to end: real workers send due follow-ups into a local aiosmtpd sink; none may arrive twice.
+
+BENCH_FOLLOWUPS_SCALE=0.01 runs everything a hundred times smaller (a smoke run).
+"""
+
+import logging
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import redis
+from django.conf import settings
+from django.db import connection, connections
+from django.utils import timezone
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DB = "redress_bench_followups"
+SCALE = float(os.environ.get("BENCH_FOLLOWUPS_SCALE", "1"))
+PENDING = int(1_000_000 * SCALE)
+DUE = int(100_000 * SCALE)
+END_TO_END = int(os.environ.get("BENCH_FOLLOWUPS_E2E", str(max(200, int(10_000 * SCALE)))))
+CELERY = str(Path(sys.executable).with_name("celery"))
+
+
+def _admin_url() -> str:
+    db = settings.DATABASES["default"]
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgresql://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+
+
+def _recreate_database() -> str:
+    base = _admin_url()
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {BENCH_DB}")
+    for alias in connections:
+        connections[alias].close()
+    settings.DATABASES["default"]["NAME"] = BENCH_DB
+    connections["default"].settings_dict["NAME"] = BENCH_DB
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return f"{base.replace('postgresql', 'postgres')}/{BENCH_DB}"
+
+
+def _env(database_url: str, smtp_port: int | None = None) -> dict[str, str]:
+    env = {**os.environ, "DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1", "DJANGO_CONN_MAX_AGE": "60"}
+    env["CELERY_BROKER_URL"] = settings.CELERY_BROKER_URL
+    if smtp_port:
+        env.update({"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp_port), "EMAIL_USE_TLS": "0"})
+    return env
+
+
+def _rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _beat_rss_mb(env: dict[str, str], seconds: float = 20) -> float:
+    """Resident memory of a real `celery beat` after it has run a while, in MB."""
+    process = subprocess.Popen(
+        [
+            CELERY,
+            "-A",
+            "portal",
+            "beat",
+            "-l",
+            "warning",
+            "--max-interval",
+            "1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        time.sleep(seconds)
+        samples = []
+        for _ in range(5):
+            samples.append(_rss_kb(process.pid))
+            time.sleep(0.5)
+        return round(max(samples) / 1024, 1)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def _make_cases(count: int, prefix: str, *, distinct_customers: bool) -> tuple[int, list[int], list[int]]:
+    """`count` resolved cases; returns the email step id, complaint ids and their customer ids."""
+    from complaints.models import Category, Channel, Complaint, Customer, Severity, Status
+    from followups.models import FollowUpStep
+
+    now = timezone.now()
+    step = FollowUpStep.objects.get(policy__name="Standard")
+    step.start_hour, step.end_hour, step.weekdays = 0, 24, "1,2,3,4,5,6,7"
+    step.save()
+    category, _ = Category.objects.get_or_create(name="Bench")
+    channel, severity = Channel.objects.get(code="email"), Severity.objects.get(code="medium")
+    customers = Customer.objects.bulk_create(
+        Customer(
+            name=f"Customer {prefix}{i}", email=f"{prefix.lower()}{i}@bench.example.com", time_zone="UTC"
+        )
+        for i in range(count if distinct_customers else 1)
+    )
+    complaints = Complaint.objects.bulk_create(
+        (
+            Complaint(
+                reference=f"{prefix}-{i:07d}",
+                customer=customers[i % len(customers)],
+                channel=channel,
+                category=category,
+                severity=severity,
+                customer_words="Bench complaint",
+                received_at=now,
+                status=Status.RESOLVED,
+                resolved_at=now,
+                outcome="Refund of £20 agreed.",
+            )
+            for i in range(count)
+        ),
+        batch_size=5_000,
+    )
+    return step.pk, [c.pk for c in complaints], [c.customer_id for c in complaints]
+
+
+def _insert_followups(
+    *, step_id: int, complaint_ids: list[int], customer_ids: list[int], rows: int, due: str
+) -> None:
+    """Bulk insert by SQL: row g belongs to case g mod len(cases); `due` is an SQL expression."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE bench_cases (rn int PRIMARY KEY, complaint_id bigint, customer_id bigint)"
+        )
+        with cursor.copy("COPY bench_cases FROM STDIN") as copy:
+            for rn, (complaint_id, customer_id) in enumerate(zip(complaint_ids, customer_ids, strict=True)):
+                copy.write_row((rn, complaint_id, customer_id))
+        cursor.execute(
+            f"""
+            INSERT INTO followups_followup (complaint_id, customer_id, step_id, resolved_at, purpose,
+                channel, state, due_at, attempts, last_error, note, created_at, updated_at,
+                answer_comment, call_outcome)
+            SELECT c.complaint_id, c.customer_id, %s, now() + (g / %s) * interval '1 second',
+                'primary', 'email', 'scheduled', {due}, 0, '', '', now(), now(), '', ''
+            FROM generate_series(0, %s - 1) g JOIN bench_cases c ON c.rn = g %% %s
+            """,  # noqa: S608 - `due` is one of this module's constants
+            [step_id, len(complaint_ids), rows, len(complaint_ids)],
+        )
+        cursor.execute("DROP TABLE bench_cases")
+        cursor.execute("ANALYZE followups_followup")
+
+
+def _idle_tick_db_ms(ticks: int = 50) -> dict[str, float]:
+    from followups.services.dispatching import dispatch_due_followups
+
+    per_tick: list[float] = []
+    queries: list[int] = []
+    for _ in range(ticks):
+        spent = [0.0, 0]
+
+        def timed(execute, sql, params, many, context, spent=spent):  # type: ignore[no-untyped-def]
+            started = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                spent[0] += time.perf_counter() - started
+                spent[1] += 1
+
+        with connection.execute_wrapper(timed):
+            assert dispatch_due_followups() == 0
+        per_tick.append(spent[0] * 1000)
+        queries.append(int(spent[1]))
+    return {
+        "idle_tick_db_ms_median": round(statistics.median(per_tick), 3),
+        "idle_tick_db_ms_p95": round(sorted(per_tick)[int(len(per_tick) * 0.95) - 1], 3),
+        "idle_tick_queries": max(queries),
+    }
+
+
+def _claim_rate(batch_size: int) -> dict[str, float]:
+    from followups.models import FollowUp, State
+    from followups.services.dispatching import dispatch_due_followups
+
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    broker.flushdb()
+    started = time.perf_counter()
+    handed = dispatch_due_followups(batch_size=batch_size, time_budget=3600)
+    elapsed = time.perf_counter() - started
+    messages = broker.llen("celery")
+    broker.flushdb()
+    assert handed == DUE, handed
+    assert messages == -(-DUE // batch_size), messages
+    # Put them back for the next measurement.
+    FollowUp.objects.filter(state=State.QUEUED).update(
+        state=State.SCHEDULED, claim_token=None, lease_expires_at=None
+    )
+    return {
+        f"claim_handoff_per_s_batch_{batch_size}": round(handed / elapsed),
+        f"claim_handoff_seconds_batch_{batch_size}": round(elapsed, 2),
+        f"messages_batch_{batch_size}": messages,
+    }
+
+
+class _CountingCollector:
+    def __init__(self) -> None:
+        self.recipients: list[str] = []
+
+    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:
+        self.recipients.extend(envelope.rcpt_tos)
+        return "250 Message accepted for delivery"
+
+
+def _end_to_end(database_url: str, workers: int) -> dict[str, float]:
+    from followups.models import FollowUp, State
+    from followups.services.dispatching import dispatch_due_followups
+    from tests.support.smtp import SmtpSink
+
+    step_id, complaint_ids, customer_ids = _make_cases(END_TO_END, "E2E", distinct_customers=True)
+    _insert_followups(
+        step_id=step_id,
+        complaint_ids=complaint_ids,
+        customer_ids=customer_ids,
+        rows=END_TO_END,
+        due="now() - interval '1 minute'",
+    )
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
+    sink = SmtpSink()
+    # The sink is not what is measured: keep recipients only instead of parsing every message.
+    sink.collector = _CountingCollector()
+    sink.controller.handler = sink.collector
+    sink.start()
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    broker.flushdb()
+    process = subprocess.Popen(
+        [CELERY, "-A", "portal", "worker", "-l", "warning", "--concurrency", str(workers), "-n", "bench@%h"],
+        cwd=ROOT,
+        env=_env(database_url, sink.port),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        time.sleep(8)  # worker start-up is not part of the rate
+        started = time.perf_counter()
+        handed = dispatch_due_followups(time_budget=3600)
+        deadline = time.monotonic() + 600
+        while len(sink.collector.recipients) < handed and time.monotonic() < deadline:
+            time.sleep(0.05)
+        elapsed = time.perf_counter() - started
+        time.sleep(3)  # anything sent twice would arrive now
+        received = Counter(sink.collector.recipients)
+        sent_rows = FollowUp.objects.filter(state=State.SENT, complaint_id__in=complaint_ids).count()
+    finally:
+        os.killpg(process.pid, 15)
+        process.wait(timeout=30)
+        sink.stop()
+        broker.flushdb()
+    return {
+        "e2e_followups": handed,
+        "e2e_worker_processes": workers,
+        "e2e_emails_received": sum(received.values()),
+        "e2e_emails_sent_twice": sum(1 for count in received.values() if count > 1),
+        "e2e_rows_marked_sent": sent_rows,
+        "e2e_seconds": round(elapsed, 2),
+        "e2e_emails_per_s": round(sum(received.values()) / elapsed),
+    }
+
+
+def run() -> dict:
+    figures: dict[str, object] = {"pending_rows": PENDING, "due_rows": DUE}
+    database_url = _recreate_database()
+    env = _env(database_url)
+    figures["beat_rss_mb_0_pending"] = _beat_rss_mb(env)
+
+    step_id, complaint_ids, customer_ids = _make_cases(max(1, PENDING // 100), "P", distinct_customers=False)
+    started = time.perf_counter()
+    _insert_followups(
+        step_id=step_id,
+        complaint_ids=complaint_ids,
+        customer_ids=customer_ids,
+        rows=PENDING,
+        due="now() + interval '30 days' + g * interval '1 second'",
+    )
+    figures["insert_pending_seconds"] = round(time.perf_counter() - started, 1)
+    figures["beat_rss_mb_1m_pending"] = _beat_rss_mb(env)
+    figures.update(_idle_tick_db_ms())
+
+    step_id, complaint_ids, customer_ids = _make_cases(max(1, DUE // 100), "D", distinct_customers=False)
+    _insert_followups(
+        step_id=step_id,
+        complaint_ids=complaint_ids,
+        customer_ids=customer_ids,
+        rows=DUE,
+        due="now() - interval '1 minute' - g * interval '1 millisecond'",
+    )
+    for batch_size in (100, 500):
+        figures.update(_claim_rate(batch_size))
+    from followups.models import FollowUp
+
+    FollowUp.objects.filter(complaint_id__in=complaint_ids).delete()
+    figures.update(_end_to_end(database_url, workers=2))
+    figures["load_average_1m_at_end"] = os.getloadavg()[0]
+    return figures

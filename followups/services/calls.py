@@ -1,0 +1,124 @@
+"""Follow-up calls: the list of calls due and the outcome an agent records."""
+
+from datetime import datetime
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.roles import Role, has_role
+from complaints.access import can_work_on, visible_complaints
+from complaints.models import EventKind
+from complaints.services.reopening import reopen_complaint
+from complaints.services.timeline import record_event
+from followups import timing
+from followups.errors import FollowUpError
+from followups.models import CallOutcome, Channel, FollowUp, Purpose, State
+from followups.services.scheduling import FOLLOW_UP_STATUSES, customer_zone, step_due_at
+from followups.services.surveys import skip_fallbacks
+
+
+def calls_due(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> QuerySet[FollowUp]:
+    return (
+        FollowUp.objects.filter(
+            channel=Channel.CALL,
+            state=State.SCHEDULED,
+            due_at__lte=now,
+            complaint__in=visible_complaints(user),
+            complaint__status__in=FOLLOW_UP_STATUSES,
+        )
+        .select_related(
+            "complaint", "complaint__owner", "complaint__severity", "complaint__category", "customer", "step"
+        )
+        .order_by("due_at")
+    )
+
+
+def team_calls(queryset: QuerySet[FollowUp]) -> QuerySet[FollowUp]:
+    """Calls whose case has no owner or an owner who has left: anyone in the team makes them."""
+    return queryset.filter(Q(complaint__owner__isnull=True) | Q(complaint__owner__is_active=False))
+
+
+def can_record_call(user: AbstractBaseUser | AnonymousUser, followup: FollowUp) -> bool:
+    owner = followup.complaint.owner
+    if owner is not None and not owner.is_active:
+        return has_role(user, Role.AGENT)
+    return can_work_on(user, followup.complaint)
+
+
+@transaction.atomic
+def record_call_outcome(
+    *,
+    followup: FollowUp,
+    outcome: CallOutcome | str,
+    actor: User,
+    note: str = "",
+    now: datetime | None = None,
+) -> FollowUp:
+    now = now or timezone.now()
+    row = (
+        FollowUp.objects.select_for_update(of=("self",))
+        .select_related("complaint", "complaint__owner", "complaint__customer", "step")
+        .get(pk=followup.pk)
+    )
+    if row.channel != Channel.CALL or row.state != State.SCHEDULED:
+        raise FollowUpError("This call is no longer due.")
+    if not can_record_call(actor, row):
+        raise FollowUpError("This call belongs to the case owner.")
+    row.attempts += 1
+    row.last_attempt_at = now
+    row.call_outcome = outcome
+    row.called_by = actor
+    text = f"Follow-up call: {CallOutcome(outcome).label}."
+    if outcome in (CallOutcome.SATISFIED, CallOutcome.NOT_SATISFIED):
+        row.state = State.ANSWERED
+        row.answered_at = row.first_answered_at = now
+        row.answer_resolved = outcome == CallOutcome.SATISFIED
+        row.answer_comment = note.strip()
+        skip_fallbacks(row, now)
+    elif row.attempts <= row.step.retries:
+        tz = customer_zone(row.complaint)
+        row.due_at = timing.due_at(
+            start=now, amount=row.step.retry_delay, unit=timing.BUSINESS_DAYS, tz=tz, window=row.step.window
+        )
+        text += f" Trying again {row.due_at.astimezone(tz):%a %d %b %H:%M} ({tz.key})."
+    else:
+        row.state = State.SENT
+        row.sent_at = now
+        fallback = _fallback_for(row, now)
+        if fallback is not None:
+            text += f" No more tries; {fallback.get_channel_display().lower()} follow-up scheduled."
+    row.save()
+    record_event(
+        complaint=row.complaint,
+        kind=EventKind.FOLLOWUP,
+        actor=actor,
+        note=text + (f"\n{note.strip()}" if note.strip() else ""),
+        data={"followup": row.pk, "outcome": str(outcome)},
+    )
+    if outcome == CallOutcome.NOT_SATISFIED and row.complaint.status in FOLLOW_UP_STATUSES:
+        reason = "Follow-up call: the customer is not satisfied." + (
+            f" {note.strip()}" if note.strip() else ""
+        )
+        reopen_complaint(complaint=row.complaint, reason=reason, actor=actor, now=now)
+    return row
+
+
+def _fallback_for(row: FollowUp, now: datetime) -> FollowUp | None:
+    step = row.step
+    if row.purpose != Purpose.PRIMARY or not step.fallback_channel:
+        return None
+    fallback, _ = FollowUp.objects.get_or_create(
+        complaint=row.complaint,
+        step=step,
+        resolved_at=row.resolved_at,
+        purpose=Purpose.FALLBACK,
+        defaults={
+            "customer": row.customer,
+            "parent": row,
+            "channel": step.fallback_channel,
+            "due_at": step_due_at(step=step, start=now, tz=customer_zone(row.complaint), fallback=True),
+        },
+    )
+    return fallback

@@ -1,0 +1,104 @@
+"""Agents' pages: calls due (with script and case summary) and failed follow-ups with a retry."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import role_required
+from complaints.access import visible_complaints
+from followups.errors import FollowUpError
+from followups.forms import CallOutcomeForm
+from followups.models import Channel, FollowUp, State
+from followups.services.calls import calls_due, can_record_call, record_call_outcome, team_calls
+from followups.services.operations import retry_followup
+
+FAILED_PAGE_SIZE = 100
+
+
+def _visible_followups(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return FollowUp.objects.filter(complaint__in=visible_complaints(request.user))
+
+
+@role_required()
+def calls_due_list(request: HttpRequest) -> HttpResponse:
+    due = calls_due(request.user, now=timezone.now())
+    return render(
+        request,
+        "followups/calls_due.html",
+        {
+            "mine": due.filter(complaint__owner_id=request.user.pk)[:100],
+            "team": team_calls(due)[:100],
+        },
+    )
+
+
+def script_for(followup: FollowUp, request: HttpRequest) -> str:
+    agent = request.user.get_full_name() or request.user.get_username()  # type: ignore[union-attr]
+    return followup.step.call_script.replace("{agent}", agent).replace(
+        "{reference}", followup.complaint.reference
+    )
+
+
+@role_required()
+def call(request: HttpRequest, pk: int) -> HttpResponse:
+    followup = get_object_or_404(
+        _visible_followups(request).select_related(
+            "complaint", "complaint__owner", "complaint__severity", "complaint__category", "customer", "step"
+        ),
+        pk=pk,
+        channel=Channel.CALL,
+    )
+    form = CallOutcomeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record_call_outcome(
+                followup=followup,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+                actor=request.user,  # type: ignore[arg-type]
+            )
+        except FollowUpError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Call outcome recorded on {followup.complaint.reference}.")
+            return redirect("followups:calls")
+    return render(
+        request,
+        "followups/call.html",
+        {
+            "followup": followup,
+            "complaint": followup.complaint,
+            "script": script_for(followup, request),
+            "form": form,
+            "may_record": followup.state == State.SCHEDULED and can_record_call(request.user, followup),
+        },
+    )
+
+
+@role_required()
+def failed_list(request: HttpRequest) -> HttpResponse:
+    failed = (
+        _visible_followups(request)
+        .filter(state=State.FAILED)
+        .select_related("complaint", "customer", "complaint__owner")
+        .order_by("-failed_at")[:FAILED_PAGE_SIZE]
+    )
+    return render(request, "followups/failed.html", {"failed": failed, "page_size": FAILED_PAGE_SIZE})
+
+
+@require_POST
+@role_required()
+def retry(request: HttpRequest, pk: int) -> HttpResponse:
+    followup = get_object_or_404(_visible_followups(request), pk=pk)
+    try:
+        retry_followup(followup=followup, actor=request.user)  # type: ignore[arg-type]
+    except FollowUpError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The follow-up is back on the schedule.")
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/") and not next_url.startswith("//"):
+        return HttpResponseRedirect(next_url)
+    return redirect("followups:failed")

@@ -1,0 +1,161 @@
+"""Follow-up calls appear in the owner's list at their due time; the agent records the outcome."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+
+from complaints.models import EventKind, Status
+from followups.errors import FollowUpError
+from followups.models import CallOutcome, Channel, FollowUp, Purpose, State
+from followups.services.calls import record_call_outcome
+from tests.factories import (
+    AgentFactory,
+    ComplaintFactory,
+    CustomerFactory,
+    FollowUpStepFactory,
+    only_policy,
+    resolve,
+)
+
+pytestmark = pytest.mark.django_db
+NOON = datetime(2025, 6, 4, 11, 0, tzinfo=UTC)  # Wednesday
+DUE = NOON + timedelta(days=1)
+
+
+@pytest.fixture(autouse=True)
+def _call_policy() -> None:
+    FollowUpStepFactory(
+        policy=only_policy(name="Call"),
+        channel="call",
+        delay=1,
+        retries=1,
+        retry_delay=1,
+        fallback_channel="email",
+        fallback_delay=1,
+        fallback_unit="days",
+    )
+
+
+def call_on(owner=None) -> FollowUp:  # type: ignore[no-untyped-def]
+    complaint = ComplaintFactory(
+        owner=owner,
+        customer=CustomerFactory(name="Alan Turing", phone="+442079460000"),
+        summary="Late refund",
+    )
+    with time_machine.travel(NOON, tick=False):
+        (followup,) = resolve(complaint)
+    return followup
+
+
+def test_a_call_appears_in_the_owners_list_at_its_due_time_with_script_and_summary(client) -> None:
+    agent = AgentFactory(first_name="Kim", last_name="Lee")
+    followup = call_on(owner=agent)
+    client.force_login(agent)
+
+    with time_machine.travel(DUE - timedelta(minutes=1), tick=False):
+        assert followup.complaint.reference not in client.get("/followups/calls/").content.decode()
+    with time_machine.travel(DUE, tick=False):
+        listing = client.get("/followups/calls/").content.decode()
+        assert f"Call about {followup.complaint.reference}" in listing
+        assert "Calls due: 1 on your cases" in client.get("/").content.decode()
+        page = client.get(f"/followups/calls/{followup.pk}/").content.decode()
+    assert "Hello, this is Kim Lee about " + followup.complaint.reference in page
+    assert "Late refund" in page and "Alan Turing" in page and "Record outcome" in page
+
+
+@time_machine.travel(DUE, tick=False)
+def test_a_call_on_a_case_whose_owner_left_goes_to_the_team_list(client) -> None:
+    gone = AgentFactory(is_active=False)
+    followup = call_on(owner=gone)
+    colleague = AgentFactory()
+    client.force_login(colleague)
+
+    page = client.get("/followups/calls/").content.decode()
+    team_section = page.split("Team calls", 1)[1]
+    assert followup.complaint.reference in team_section
+
+    client.post(f"/followups/calls/{followup.pk}/", {"outcome": CallOutcome.SATISFIED, "note": ""})
+    followup.refresh_from_db()
+    assert followup.state == State.ANSWERED and followup.called_by == colleague
+
+
+@time_machine.travel(DUE, tick=False)
+def test_reached_and_satisfied_is_recorded_on_the_timeline(client) -> None:
+    agent = AgentFactory()
+    followup = call_on(owner=agent)
+    client.force_login(agent)
+
+    response = client.post(
+        f"/followups/calls/{followup.pk}/",
+        {"outcome": CallOutcome.SATISFIED, "note": "All good now"},
+        follow=True,
+    )
+
+    assert "Call outcome recorded" in response.content.decode()
+    followup.refresh_from_db()
+    assert (followup.state, followup.answer_resolved, followup.attempts) == (State.ANSWERED, True, 1)
+    assert followup.complaint.events.filter(kind=EventKind.FOLLOWUP, note__contains="All good now").exists()
+
+
+@time_machine.travel(DUE, tick=False)
+def test_reached_and_not_satisfied_reopens_the_case() -> None:
+    agent = AgentFactory()
+    followup = call_on(owner=agent)
+
+    record_call_outcome(
+        followup=followup, outcome=CallOutcome.NOT_SATISFIED, actor=agent, note="Still waiting"
+    )
+
+    followup.complaint.refresh_from_db()
+    assert followup.complaint.status == Status.REOPENED
+    assert "Still waiting" in followup.complaint.events.get(to_status=Status.REOPENED).note
+
+
+def test_no_answer_retries_per_policy_then_falls_back_to_email() -> None:
+    agent = AgentFactory()
+    followup = call_on(owner=agent)
+    with time_machine.travel(DUE, tick=False):  # Thursday noon
+        record_call_outcome(followup=followup, outcome=CallOutcome.NO_ANSWER, actor=agent)
+    followup.refresh_from_db()
+    assert (followup.state, followup.attempts) == (State.SCHEDULED, 1)
+    assert followup.due_at == DUE + timedelta(days=1)  # one business day later
+
+    with time_machine.travel(followup.due_at, tick=False):
+        record_call_outcome(followup=followup, outcome=CallOutcome.VOICEMAIL, actor=agent)
+    followup.refresh_from_db()
+    assert (followup.state, followup.attempts) == (State.SENT, 2)
+    fallback = FollowUp.objects.get(purpose=Purpose.FALLBACK)
+    assert (fallback.channel, fallback.state, fallback.parent) == (Channel.EMAIL, State.SCHEDULED, followup)
+    assert fallback.due_at == DUE + timedelta(days=2)
+
+
+@time_machine.travel(DUE, tick=False)
+def test_another_agent_cannot_record_a_call_on_a_colleagues_active_case(client) -> None:
+    followup = call_on(owner=AgentFactory())
+    intruder = AgentFactory()
+    with pytest.raises(FollowUpError):
+        record_call_outcome(followup=followup, outcome=CallOutcome.SATISFIED, actor=intruder)
+    client.force_login(intruder)
+    page = client.get(f"/followups/calls/{followup.pk}/").content.decode()
+    assert "Record outcome" not in page
+
+
+@time_machine.travel(DUE, tick=False)
+def test_the_case_page_shows_the_schedule_and_results(client) -> None:
+    agent = AgentFactory()
+    followup = call_on(owner=agent)
+    record_call_outcome(followup=followup, outcome=CallOutcome.SATISFIED, actor=agent)
+    client.force_login(agent)
+    page = client.get(f"/cases/{followup.complaint.reference}/").content.decode()
+    assert "Follow-ups" in page and "Phone call" in page and "Reached, satisfied" in page
+
+
+def test_calls_due_needs_a_staff_role(client) -> None:
+    response = client.get("/followups/calls/")
+    assert response.status_code == 302
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    assert client.get("/followups/calls/").status_code == 403
+    assert client.get("/followups/failed/").status_code == 403
