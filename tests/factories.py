@@ -86,3 +86,30 @@ class ComplaintFactory(factory.django.DjangoModelFactory):
     severity = factory.LazyFunction(severity)
     customer_words = "The parcel arrived broken and nobody answers my emails."
     received_at = factory.LazyFunction(timezone.now)
+
+
+# --- Intake and case records: response targets, canned responses ---------------------------------
+
+from complaints.models import CannedResponse, ResponseTarget  # noqa: E402
+
+
+class ResponseTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ResponseTarget
+
+    severity = factory.LazyFunction(severity)
+    category = None
+    first_response_hours = 4
+    resolution_hours = 40
+    hours_kind = "calendar"
+
+
+class CannedResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CannedResponse
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Canned response {n}")
+    purpose = "update"
+    subject = "About {{ complaint.reference }}"
+    body = "Dear {{ customer.name }},\n\n{{ message }}\n\n{{ agent_name }}"
