@@ -128,7 +128,8 @@ def _case_action(
         else:
             messages.success(request, done)
             return redirect("complaints:detail", complaint.reference)
-    return _render_case(request, complaint, status=400, **{form_name: form})
+    # 200 with the errors shown, as Django's own forms do: the page is the answer.
+    return _render_case(request, complaint, **{form_name: form})
 
 
 def _working(request: HttpRequest) -> Callable[[Complaint], bool]:

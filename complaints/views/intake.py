@@ -86,9 +86,7 @@ def intake_for_customer(request: HttpRequest, customer_id: int) -> HttpResponse:
         "earlier": list(earlier),
         "earlier_shown": EARLIER_SHOWN,
     }
-    return render(
-        request, "complaints/intake/complaint.html", context, status=400 if request.method == "POST" else 200
-    )
+    return render(request, "complaints/intake/complaint.html", context)
 
 
 @role_required()
@@ -110,14 +108,11 @@ def intake_new_customer(request: HttpRequest) -> HttpResponse:
                 # A new customer cannot have an open case yet: no duplicate check needed.
                 complaint = _record(request, form, customer)
             return _recorded(request, complaint)
-        status = 400
     else:
         customer_form = CustomerForm(prefix="customer", initial={"name": request.GET.get("name", "")[:200]})
         form = ComplaintForm()
-        status = 200
     return render(
         request,
         "complaints/intake/new_customer.html",
         {"customer_form": customer_form, "form": form},
-        status=status,
     )
