@@ -7,7 +7,8 @@ from tests.factories import AgentFactory, CategoryFactory, ComplaintFactory, Cus
 
 
 def press(browser, element) -> None:
-    """Click like a person: scroll the control into view first (the form is longer than the window; Bootstrap scrolls smoothly, so jump)."""
+    """Click like a person: bring the control into view first. The form is longer than the window,
+    and Bootstrap scrolls smoothly, so jump instead of waiting for the animation."""
     browser.driver.execute_script(
         "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element
     )
