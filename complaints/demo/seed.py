@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 
 from accounts.roles import Role
+from complaints.demo.intake import seed_case_work
 from complaints.models import Category, Channel, Complaint, Customer, Emotion, Severity, Status
 from complaints.services.intake import submit_complaint
 from complaints.services.transitions import change_status
@@ -135,4 +136,5 @@ def seed_demo() -> int:
             for status in path:
                 change_status(complaint=complaint, to_status=status, actor=complaint.owner)
             count += 1
+    seed_case_work()
     return count
