@@ -7,8 +7,8 @@ PREFIX = "RD"
 # One statement creates the year's counter or bumps it, and returns the new last number. Its row
 # lock is held until the surrounding transaction ends, so concurrent callers never share a number.
 _BUMP = (
-    "INSERT INTO {table} (\"year\", \"last\") VALUES (%s, %s) "
-    "ON CONFLICT (\"year\") DO UPDATE SET \"last\" = {table}.\"last\" + EXCLUDED.\"last\" RETURNING \"last\""
+    'INSERT INTO {table} ("year", "last") VALUES (%s, %s) '
+    'ON CONFLICT ("year") DO UPDATE SET "last" = {table}."last" + EXCLUDED."last" RETURNING "last"'
 )
 
 

@@ -75,9 +75,7 @@ def case_clocks(complaint: Complaint, now: Any) -> dict[str, Any]:
     }
 
 
-def _render_case(
-    request: HttpRequest, complaint: Complaint, *, status: int = 200, **bound: forms.Form
-) -> HttpResponse:
+def _render_case(request: HttpRequest, complaint: Complaint, **bound: forms.Form) -> HttpResponse:
     user = request.user
     now = timezone.now()
     may_work = can_work_on(user, complaint) and complaint.owner_id is not None
@@ -98,7 +96,7 @@ def _render_case(
         "call_form": bound.get("call_form") or CallForm(),
         "email_form": bound.get("email_form") or EmailForm(),
     }
-    return render(request, "complaints/detail.html", context, status=status)
+    return render(request, "complaints/detail.html", context)
 
 
 @role_required()
