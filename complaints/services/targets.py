@@ -1,8 +1,9 @@
 """Response targets applied to cases: which target, which calendar, which due times."""
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from django.db import connection
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -20,14 +21,38 @@ def target_for(*, severity: Severity, category: Category | None) -> ResponseTarg
     )
 
 
+# Opening hours and upcoming holidays in one round trip: intake runs this on every business-hours case.
+_CALENDAR_SQL = (
+    "SELECT weekday, opens, closes, CAST(NULL AS date) FROM {hours} "
+    "UNION ALL SELECT NULL, NULL, NULL, date FROM {holidays} WHERE date >= %s"
+)
+
+
+def _as_time(value: time | str) -> time:
+    return value if isinstance(value, time) else time.fromisoformat(value)  # SQLite returns text
+
+
+def _as_date(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
 def business_calendar(*, since: datetime | None = None) -> BusinessCalendar:
     """Opening hours and holidays from admin, in the portal's time zone."""
     since = since or timezone.now()
     tz = timezone.get_default_timezone()
     hours: dict[int, list[tuple[time, time]]] = {}
-    for weekday, opens, closes in OpeningHours.objects.values_list("weekday", "opens", "closes"):
-        hours.setdefault(weekday, []).append((opens, closes))
-    holidays = Holiday.objects.filter(date__gte=since.astimezone(tz).date()).values_list("date", flat=True)
+    holidays: set[date] = set()
+    sql = _CALENDAR_SQL.format(
+        hours=connection.ops.quote_name(OpeningHours._meta.db_table),
+        holidays=connection.ops.quote_name(Holiday._meta.db_table),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [since.astimezone(tz).date()])
+        for weekday, opens, closes, holiday in cursor.fetchall():
+            if holiday is not None:
+                holidays.add(_as_date(holiday))
+            else:
+                hours.setdefault(weekday, []).append((_as_time(opens), _as_time(closes)))
     return BusinessCalendar(
         tz=tz if isinstance(tz, ZoneInfo) else ZoneInfo(str(tz)),
         hours={day: tuple(sorted(spans)) for day, spans in hours.items()},

@@ -224,11 +224,14 @@ def test_recording_a_complaint_costs_a_bounded_number_of_queries(agent_client) -
     category = CategoryFactory()
     for _ in range(30):
         ComplaintFactory(customer=customer)
-    data = complaint_post(category, emotion=Emotion.objects.first().pk)
+    # Medium counts business hours: the costliest path (opening hours and holidays are read too).
+    data = complaint_post(category, emotion=Emotion.objects.first().pk, severity=severity("medium").pk)
 
     with CaptureQueriesContext(connection) as queries:
         response = agent_client.post(f"/intake/customers/{customer.pk}/", data)
 
     assert response.status_code == 302
-    assert len(queries) <= 15, "\n".join(q["sql"] for q in queries)
+    # The test's own transaction turns the service's BEGIN/COMMIT into SAVEPOINT statements.
+    statements = [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"]]
+    assert len(statements) <= 14, "\n".join(statements)
     assert not any("COUNT(" in q["sql"].upper() for q in queries)
