@@ -132,6 +132,16 @@ def build_rows(url: str) -> dict[str, float]:
         return {"build_seconds": round(time.monotonic() - started, 1)}
 
 
+def make_intake_categories(url: str) -> None:
+    """Categories no generated case uses: the duplicate check runs on every POST and finds nothing,
+    so every request takes the recording path (a customer drawn twice may still hit a duplicate)."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            "INSERT INTO complaints_category (name, is_active) SELECT 'Bench intake category ' || g, true "
+            "FROM generate_series(1, 5) g ON CONFLICT (name) DO NOTHING"
+        )
+
+
 def make_agent(url: str) -> None:
     script = (
         "import django; django.setup()\n"
@@ -190,8 +200,6 @@ def intake_form(rng: random.Random, ids: dict[str, list[int]], token: str) -> di
         "summary_confirmed": "on",
         "desired_outcome": "A working part and an apology.",
         "take_ownership": "on",
-        # The duplicate check still runs; confirming keeps every request on the same path.
-        "confirm_duplicate": "on",
     }
 
 
@@ -203,7 +211,7 @@ def option_ids(url: str) -> dict[str, list[int]]:
 
         return {
             "channels": ids("SELECT id FROM complaints_channel WHERE is_active"),
-            "categories": ids("SELECT id FROM complaints_category WHERE name LIKE 'Bench category %'"),
+            "categories": ids("SELECT id FROM complaints_category WHERE name LIKE 'Bench intake category %'"),
             "severities": ids("SELECT id FROM complaints_severity WHERE is_active"),
             "emotions": ids("SELECT id FROM complaints_emotion WHERE is_active"),
             "customers": ids("SELECT id FROM complaints_customer ORDER BY id"),
@@ -211,7 +219,8 @@ def option_ids(url: str) -> dict[str, list[int]]:
 
 
 def count_queries(url: str, customer_id: int, form: dict[str, str]) -> int:
-    """One intake POST through Django's test client in a subprocess on the bench database."""
+    """One intake POST through Django's test client in a subprocess on the bench database. Every
+    statement counts, BEGIN and COMMIT included."""
     script = f"""
 import json, django
 django.setup()
@@ -242,6 +251,7 @@ def run() -> dict:
     make_agent(url)
     figures: dict[str, object] = {"cases_requested": CASES}
     figures.update(build_rows(url))
+    make_intake_categories(url)
     with psycopg.connect(url) as conn:
         figures["cases_in_database"] = conn.execute("SELECT count(*) FROM complaints_complaint").fetchone()[0]  # type: ignore[index]
     ids = option_ids(url)
@@ -273,9 +283,10 @@ def run() -> dict:
             {"csrfmiddlewaretoken": token, "username": "bench-agent", "password": PASSWORD},
         )
         assert status == 302, status
-        rng = random.Random(4)
+        rng = random.Random()  # a fixed seed would meet the previous run's cases as duplicates
         token = agent.csrf(f"/intake/customers/{ids['customers'][0]}/")
         timings = []
+        duplicates = 0
         for i in range(WARMUP + REQUESTS):
             customer = rng.choice(ids["customers"])
             started = time.perf_counter()
@@ -283,6 +294,9 @@ def run() -> dict:
                 "POST", f"/intake/customers/{customer}/", intake_form(rng, ids, token)
             )
             elapsed = (time.perf_counter() - started) * 1000
+            if status == 200 and "duplicate-warning" in page:
+                duplicates += 1  # the same customer drawn twice: the warning page, not timed
+                continue
             assert status == 302, (status, page[:2000])
             if i >= WARMUP:
                 timings.append(elapsed)
@@ -296,6 +310,7 @@ def run() -> dict:
                 "queries_per_request": count_queries(
                     url, rng.choice(ids["customers"]), intake_form(rng, ids, "unused")
                 ),
+                "duplicate_warnings_skipped": duplicates,
                 "goal": "median <= 25 ms, <= 15 queries",
             }
         )
