@@ -1,10 +1,11 @@
 """The one rule for who may see which cases, shared by every list and page."""
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.db.models import Q, QuerySet
 
 from accounts.roles import Role, has_role
-from complaints.models import Complaint
+from complaints.models import Complaint, Customer
 
 
 def visible_complaints(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Complaint]:
@@ -15,6 +16,13 @@ def visible_complaints(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Compl
     return Complaint.objects.none()
 
 
+def visible_customers(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Customer]:
+    """Customers follow their cases: whoever sees cases sees the people who raised them."""
+    if has_role(user, Role.AGENT):
+        return Customer.objects.all()
+    return Customer.objects.none()
+
+
 def can_work_on(user: AbstractBaseUser | AnonymousUser, complaint: Complaint) -> bool:
     """Agents act on unowned cases and their own; supervisors on any."""
     if has_role(user, Role.SUPERVISOR):
@@ -22,3 +30,39 @@ def can_work_on(user: AbstractBaseUser | AnonymousUser, complaint: Complaint) ->
     if not has_role(user, Role.AGENT):
         return False
     return complaint.owner_id is None or complaint.owner_id == user.pk
+
+
+def can_take_complaints(user: AbstractBaseUser | AnonymousUser) -> bool:
+    return has_role(user, Role.AGENT)
+
+
+def can_claim(user: AbstractBaseUser | AnonymousUser, complaint: Complaint) -> bool:
+    """Unowned open cases are visible to every agent until one of them claims it."""
+    return has_role(user, Role.AGENT) and complaint.owner_id is None and complaint.is_open
+
+
+def can_transfer(user: AbstractBaseUser | AnonymousUser, complaint: Complaint) -> bool:
+    """The owner hands an open case on; supervisors may move any open case."""
+    if not complaint.is_open:
+        return False
+    if has_role(user, Role.SUPERVISOR):
+        return True
+    return has_role(user, Role.AGENT) and complaint.owner_id is not None and complaint.owner_id == user.pk
+
+
+def can_reassign(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Supervisors assign unowned cases and move any case, one or many at a time."""
+    return has_role(user, Role.SUPERVISOR)
+
+
+def assignable_users() -> QuerySet[User]:
+    """Active staff who can own cases (agents, supervisors, admins)."""
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(groups__name__in=[Role.AGENT, Role.SUPERVISOR, Role.ADMIN]) | Q(is_superuser=True),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )

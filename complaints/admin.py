@@ -2,12 +2,17 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from complaints.models import (
+    CannedResponse,
+    CaseEmail,
     Category,
     Channel,
     Complaint,
     Customer,
     Emotion,
+    Holiday,
+    OpeningHours,
     Product,
+    ResponseTarget,
     Severity,
     TimelineEvent,
 )
@@ -73,3 +78,59 @@ class ComplaintAdmin(admin.ModelAdmin):
     readonly_fields = ["reference", "status", "created_at", "updated_at"]
     inlines = [TimelineInline]
     show_full_result_count = False
+
+
+@admin.register(ResponseTarget)
+class ResponseTargetAdmin(admin.ModelAdmin):
+    list_display = ["severity", "category", "first_response_hours", "resolution_hours", "hours_kind"]
+    list_filter = ["severity", "hours_kind"]
+    list_select_related = ["severity", "category"]
+    autocomplete_fields = ["category"]
+
+
+@admin.register(OpeningHours)
+class OpeningHoursAdmin(admin.ModelAdmin):
+    list_display = ["weekday", "opens", "closes"]
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    list_display = ["date", "name"]
+    date_hierarchy = "date"
+
+
+@admin.register(CannedResponse)
+class CannedResponseAdmin(admin.ModelAdmin):
+    list_display = ["name", "purpose", "waits_on_customer", "is_active"]
+    list_filter = ["purpose", "is_active"]
+    search_fields = ["name", "subject", "body"]
+    fieldsets = [
+        (None, {"fields": ["name", "purpose", "is_active", "waits_on_customer"]}),
+        (
+            "Text",
+            {
+                "fields": ["subject", "body"],
+                "description": "Django template syntax. Available: {{ customer.name }}, "
+                "{{ complaint.reference }}, {{ complaint.category }}, {{ first_response_due }}, "
+                "{{ resolution_due }}, {{ agent_name }} and the agent's {{ message }}.",
+            },
+        ),
+    ]
+
+
+@admin.register(CaseEmail)
+class CaseEmailAdmin(admin.ModelAdmin):
+    """Sent emails are records: readable, never edited."""
+
+    list_display = ["subject", "complaint", "to_address", "state", "attempts", "created_at", "sent_at"]
+    list_filter = ["state"]
+    list_select_related = ["complaint"]
+    search_fields = ["complaint__reference", "to_address"]
+    raw_id_fields = ["complaint"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

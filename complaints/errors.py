@@ -1,6 +1,26 @@
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from complaints.models import Complaint
+
+
 class ComplaintError(Exception):
     """A rule of the complaint workflow refused the action; the message is for the user."""
 
 
 class TransitionNotAllowed(ComplaintError):
     pass
+
+
+class OwnershipError(ComplaintError):
+    """Claiming, transferring or reassigning was refused."""
+
+
+class DuplicateComplaint(ComplaintError):
+    """The customer already has an open case in this category; the agent may confirm to go ahead."""
+
+    def __init__(self, existing: "Complaint") -> None:
+        self.existing = existing
+        super().__init__(
+            f"{existing.customer.name} already has an open {existing.category} case: {existing.reference}."
+        )

@@ -1,9 +1,21 @@
 from django.urls import path
 
-from complaints import views
+from complaints.views import case_list, cases, intake
 
 app_name = "complaints"
 
 urlpatterns = [
-    path("cases/<str:reference>/", views.complaint_detail, name="detail"),
+    path("intake/", intake.intake_search, name="intake"),
+    path("intake/new/", intake.intake_new_customer, name="intake_new"),
+    path("intake/customers/<int:customer_id>/", intake.intake_for_customer, name="intake_customer"),
+    path("cases/", case_list.case_list, name="list"),
+    path("cases/reassign/", case_list.bulk_reassign, name="bulk_reassign"),
+    path("cases/<str:reference>/", cases.complaint_detail, name="detail"),
+    path("cases/<str:reference>/status/", cases.change_status_view, name="change_status"),
+    path("cases/<str:reference>/waiting/", cases.waiting_view, name="waiting"),
+    path("cases/<str:reference>/claim/", cases.claim_view, name="claim"),
+    path("cases/<str:reference>/owner/", cases.owner_view, name="owner"),
+    path("cases/<str:reference>/notes/", cases.note_view, name="note"),
+    path("cases/<str:reference>/calls/", cases.call_view, name="call"),
+    path("cases/<str:reference>/emails/", cases.email_view, name="email"),
 ]

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.roles import Role
-from complaints.models import Category, Channel, Complaint, Customer, Severity
+from complaints.models import CannedResponse, Category, Channel, Complaint, Customer, ResponseTarget, Severity
 from complaints.services.references import format_reference
 from followups.models import FollowUpPolicy, FollowUpStep
 from resolutions.models import CompensationKind, CompensationPolicy, RootCause
@@ -175,3 +175,28 @@ def resolve(complaint: Complaint, *, actor=None, now=None) -> list:
             change_status(complaint=complaint, to_status=Status.INVESTIGATING, actor=actor, now=now)
         change_status(complaint=complaint, to_status=Status.RESOLVED, actor=actor, now=now)
         return schedule_followups(complaint=complaint, now=now)
+
+
+# --- Intake and case records: response targets, canned responses ---------------------------------
+
+
+class ResponseTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ResponseTarget
+
+    severity = factory.LazyFunction(severity)
+    category = None
+    first_response_hours = 4
+    resolution_hours = 40
+    hours_kind = "calendar"
+
+
+class CannedResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CannedResponse
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Canned response {n}")
+    purpose = "update"
+    subject = "About {{ complaint.reference }}"
+    body = "Dear {{ customer.name }},\n\n{{ message }}\n\n{{ agent_name }}"

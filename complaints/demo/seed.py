@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 
 from accounts.roles import Role
+from complaints.demo.intake import seed_case_work
 from complaints.models import Category, Channel, Complaint, Customer, Emotion, Severity, Status
 from complaints.services.intake import submit_complaint
 from complaints.services.transitions import change_status
@@ -135,6 +136,7 @@ def seed_demo() -> int:
             for status in path:
                 change_status(complaint=complaint, to_status=status, actor=complaint.owner)
             count += 1
+    seed_case_work()
     # Later capabilities add their demo data; imported here because they depend on complaints.
     from followups.demo import seed_demo_followups
     from resolutions.demo import seed_resolutions

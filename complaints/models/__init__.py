@@ -7,22 +7,32 @@ from complaints.models.cases import (
     Status,
 )
 from complaints.models.customers import Customer
+from complaints.models.messages import CannedPurpose, CannedResponse, CaseEmail
+from complaints.models.targets import Holiday, HoursKind, OpeningHours, ResponseTarget, Weekday
 from complaints.models.taxonomy import Category, Channel, Emotion, Product, Severity
 from complaints.models.timeline import EventKind, TimelineEvent
 
 __all__ = [
     "FINISHED_STATUSES",
     "OPEN_STATUSES",
+    "CannedPurpose",
+    "CannedResponse",
+    "CaseEmail",
     "Category",
     "Channel",
     "Complaint",
     "Customer",
     "Emotion",
     "EventKind",
+    "Holiday",
+    "HoursKind",
+    "OpeningHours",
     "Product",
     "ReferenceCounter",
+    "ResponseTarget",
     "Severity",
     "Source",
     "Status",
     "TimelineEvent",
+    "Weekday",
 ]

@@ -79,6 +79,11 @@ class Complaint(models.Model):
     )
     first_response_due_at = models.DateTimeField(null=True, blank=True)
     resolution_due_at = models.DateTimeField(null=True, blank=True)
+    clock_hours_kind = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text="How the due times count (calendar or business hours); empty without a target.",
+    )
     awaiting_customer_since = models.DateTimeField(
         null=True,
         blank=True,
@@ -106,6 +111,9 @@ class Complaint(models.Model):
             ),
             models.Index(fields=["customer", "category", "status"], name="complaint_customer_cat"),
             models.Index(fields=["status", "-received_at"], name="complaint_status_received"),
+            # The case list pages by key on (received_at, id), newest first.
+            models.Index(fields=["-received_at", "-id"], name="complaint_received_key"),
+            models.Index(fields=["owner", "-received_at", "-id"], name="complaint_owner_received"),
         ]
         constraints = [
             models.CheckConstraint(name="complaint_status_valid", condition=Q(status__in=Status.values)),

@@ -1,0 +1,86 @@
+"""Emails to customers written from canned responses, each send recorded and retried."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.template import Template, TemplateSyntaxError
+
+from complaints.models.cases import Complaint
+
+
+class CannedPurpose(models.TextChoices):
+    ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement"
+    APOLOGY = "apology", "Apology"
+    REQUEST_INFORMATION = "request_information", "Request for information"
+    UPDATE = "update", "Progress update"
+    SOLUTION = "solution", "Proposed solution"
+    CLOSING = "closing", "Closing"
+    OTHER = "other", "Other"
+
+
+class CannedResponse(models.Model):
+    """An email admins maintain. Subject and body are Django templates rendered with `complaint`,
+    `customer`, `agent` and the agent's optional `message`."""
+
+    name = models.CharField(max_length=120, unique=True)
+    purpose = models.CharField(max_length=30, choices=CannedPurpose.choices, default=CannedPurpose.OTHER)
+    subject = models.CharField(max_length=200)
+    body = models.TextField(max_length=20_000)
+    is_active = models.BooleanField(default=True)
+    waits_on_customer = models.BooleanField(
+        default=False, help_text="Sending it pauses the case's clock until the customer answers."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        """A template that does not compile is refused in admin, not when an agent sends it."""
+        errors = {}
+        for field in ("subject", "body"):
+            try:
+                Template(getattr(self, field))
+            except TemplateSyntaxError as error:
+                errors[field] = f"Template error: {error}"
+        if errors:
+            raise ValidationError(errors)
+
+
+class CaseEmail(models.Model):
+    """One email to the customer, rendered when queued; its delivery is tracked here and on the
+    timeline so a failure is visible on the case, never swallowed."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="emails")
+    canned_response = models.ForeignKey(
+        CannedResponse, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_address = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=300)
+    body = models.TextField(max_length=50_000)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True, max_length=2_000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["complaint", "-created_at"], name="case_email_by_case"),
+            models.Index(fields=["created_at"], name="case_email_queued", condition=Q(state="queued")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} to {self.to_address} ({self.state})"

@@ -1,0 +1,148 @@
+"""Emails to the customer from canned responses: rendered and recorded in the request, sent by Celery.
+
+The send is recorded before and after it happens (CaseEmail state and the timeline), so a failure
+is visible on the case and retried, never swallowed.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template import Context, Template
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from complaints.errors import ComplaintError
+from complaints.models import CannedResponse, CaseEmail, Complaint, EventKind
+from complaints.services.case_work import mark_first_response
+from complaints.services.timeline import record_event
+from complaints.services.waiting import start_waiting_on_customer
+
+MAX_ATTEMPTS = 5
+
+
+def _local(moment: datetime | None, complaint: Complaint) -> str:
+    if moment is None:
+        return ""
+    return date_format(timezone.localtime(moment, complaint.customer.time_zone), "j F Y, H:i")
+
+
+def render_canned_response(
+    *, canned: CannedResponse, complaint: Complaint, agent: User | None, message: str = ""
+) -> tuple[str, str]:
+    """Subject and plain-text body with the case's details. Plain text: nothing is HTML-escaped,
+    and nothing in it can run in a mail client."""
+    context = Context(
+        {
+            "complaint": complaint,
+            "customer": complaint.customer,
+            "agent": agent,
+            "agent_name": (agent.get_full_name() or agent.get_username()) if agent else "Customer care",
+            "message": message.strip(),
+            "first_response_due": _local(complaint.first_response_due_at, complaint),
+            "resolution_due": _local(complaint.resolution_due_at, complaint),
+        },
+        autoescape=False,
+    )
+    subject = " ".join(Template(canned.subject).render(context).split())
+    body = Template(canned.body).render(context)
+    return subject, body
+
+
+@transaction.atomic
+def queue_case_email(
+    *,
+    complaint: Complaint,
+    canned: CannedResponse,
+    actor: User,
+    message: str = "",
+    now: datetime | None = None,
+) -> CaseEmail:
+    """Render the canned response for this case, record it, and send it after commit."""
+    now = now or timezone.now()
+    if not complaint.customer.email:
+        raise ComplaintError("The customer has no email address: call them or add one first.")
+    subject, body = render_canned_response(canned=canned, complaint=complaint, agent=actor, message=message)
+    email = CaseEmail.objects.create(
+        complaint=complaint,
+        canned_response=canned,
+        sent_by=actor,
+        to_address=complaint.customer.email,
+        subject=subject[:300],
+        body=body,
+    )
+    mark_first_response(complaint, now)
+    if canned.waits_on_customer and complaint.awaiting_customer_since is None and complaint.is_open:
+        start_waiting_on_customer(
+            complaint=complaint, actor=actor, note=f"Asked by email: {subject}", now=now
+        )
+    from complaints.tasks import deliver_case_email_task
+
+    transaction.on_commit(lambda: deliver_case_email_task.delay(email.pk))
+    return email
+
+
+class DeliveryFailed(Exception):
+    """A send attempt failed and will be retried."""
+
+
+def deliver_case_email(*, email_id: int, final_attempt: bool = False) -> CaseEmail:
+    """Send one queued email; record the outcome on the email and the case's timeline.
+
+    Raises `DeliveryFailed` after recording a failure that should be retried. A redelivered task
+    finds the email already sent and does nothing; the conditional UPDATE records one success only.
+    """
+    email = CaseEmail.objects.select_related("complaint").get(pk=email_id)
+    if email.state != CaseEmail.State.QUEUED:
+        return email
+    message = EmailMessage(
+        subject=email.subject,
+        body=email.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to_address],
+        headers={"X-Redress-Reference": email.complaint.reference},
+    )
+    try:
+        message.send()
+    except Exception as error:  # any transport error: SMTP, socket, DNS
+        return _record_failure(email, error, final_attempt=final_attempt)
+    with transaction.atomic():
+        updated = CaseEmail.objects.filter(pk=email.pk, state=CaseEmail.State.QUEUED).update(
+            state=CaseEmail.State.SENT, sent_at=timezone.now(), attempts=email.attempts + 1, last_error=""
+        )
+        if updated:
+            record_event(
+                complaint=email.complaint,
+                kind=EventKind.EMAIL_SENT,
+                actor=email.sent_by,
+                note=email.subject,
+                data={"email_id": email.pk, "to": email.to_address},
+            )
+    email.refresh_from_db()
+    return email
+
+
+def _record_failure(email: CaseEmail, error: Exception, *, final_attempt: bool) -> CaseEmail:
+    attempts = email.attempts + 1
+    give_up = final_attempt or attempts >= MAX_ATTEMPTS
+    reason = f"{type(error).__name__}: {error}"[:2_000]
+    with transaction.atomic():
+        CaseEmail.objects.filter(pk=email.pk).update(
+            attempts=attempts,
+            last_error=reason,
+            state=CaseEmail.State.FAILED if give_up else CaseEmail.State.QUEUED,
+        )
+        record_event(
+            complaint=email.complaint,
+            kind=EventKind.EMAIL_FAILED,
+            actor_label="Mail delivery",
+            note=f"{email.subject}: attempt {attempts} failed ({reason}). "
+            + ("Giving up: send it again or call the customer." if give_up else "Retrying."),
+            data={"email_id": email.pk, "attempt": attempts, "final": give_up},
+        )
+    email.refresh_from_db()
+    if not give_up:
+        raise DeliveryFailed(reason)
+    return email

@@ -1,0 +1,5 @@
+"""Agent views, by concept: the queue and case page, intake, the case list."""
+
+from complaints.views.cases import complaint_detail, home
+
+__all__ = ["complaint_detail", "home"]
