@@ -22,7 +22,9 @@ def by_id(browser, element_id: str):
 
 def submit(browser, text: str) -> None:
     button = browser.driver.find_element(By.XPATH, f"//button[normalize-space(.)='{text}']")
-    browser.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+    browser.driver.execute_script(
+        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", button
+    )
     button.click()
 
 

@@ -32,6 +32,8 @@ def make_driver() -> WebDriver:
         "--disable-component-update",
         "--disable-sync",
         "--window-size=1280,900",
+        # Bootstrap scrolls smoothly unless motion is reduced; a click mid-scroll misses its target.
+        "--force-prefers-reduced-motion",
     ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
@@ -73,7 +75,11 @@ class Browser:
     def click_button(self, text: str) -> None:
         quoted = json.dumps(text)
         xpath = f"//button[normalize-space(.)={quoted}] | //input[@type='submit' and @value={quoted}]"
-        self.driver.find_element(By.XPATH, xpath).click()
+        button = self.driver.find_element(By.XPATH, xpath)
+        self.driver.execute_script(
+            "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", button
+        )
+        button.click()
 
     def text(self) -> str:
         return self.driver.find_element(By.TAG_NAME, "body").text
