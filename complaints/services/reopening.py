@@ -2,8 +2,10 @@ from datetime import datetime
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 
 from complaints.models import Complaint, Status
+from complaints.services.targets import restart_resolution_clock
 from complaints.services.transitions import change_status
 
 
@@ -17,9 +19,11 @@ def reopen_complaint(
     now: datetime | None = None,
 ) -> Complaint:
     """Reopen a resolved or closed case: pending follow-ups stop, compensation records stay, and
-    the owner is told by email. A case whose owner has left goes back to the unowned queue."""
+    the owner is told by email; the resolution clock starts again from now. A case whose
+    owner has left goes back to the unowned queue."""
     if not reason.strip():
         raise ValueError("A reason is required to reopen a case.")
+    now = now or timezone.now()
     change_status(
         complaint=complaint,
         to_status=Status.REOPENED,
@@ -28,11 +32,14 @@ def reopen_complaint(
         note=reason,
         now=now,
     )
+    restart_resolution_clock(complaint, since=now)
+    fields = ["clock_hours_kind", "resolution_due_at", "updated_at"]
     owner = complaint.owner
     if owner is not None and not owner.is_active:
         complaint.owner = None
-        complaint.save(update_fields=["owner", "updated_at"])
-    elif owner is not None and owner.email:
+        fields.append("owner")
+    complaint.save(update_fields=fields)
+    if owner is not None and owner.is_active and owner.email:
         from complaints.tasks import notify_owner_reopened
 
         transaction.on_commit(lambda: notify_owner_reopened.delay(complaint.pk))

@@ -77,3 +77,13 @@ def apply_response_target(complaint: Complaint) -> ResponseTarget | None:
     complaint.first_response_due_at = add_working_time(complaint.received_at, target.first_response, calendar)
     complaint.resolution_due_at = add_working_time(complaint.received_at, target.resolution, calendar)
     return target
+
+
+def restart_resolution_clock(complaint: Complaint, *, since: datetime) -> None:
+    """A reopened case gets a fresh resolution target counted from the reopening (unsaved)."""
+    target = target_for(severity=complaint.severity, category=complaint.category)
+    if target is None:
+        return
+    calendar = calendar_for(target.hours_kind, since=since)
+    complaint.clock_hours_kind = target.hours_kind
+    complaint.resolution_due_at = add_working_time(since, target.resolution, calendar)

@@ -165,3 +165,21 @@ def test_opening_hours_must_close_after_they_open() -> None:
 
     with pytest.raises(IntegrityError), transaction.atomic():
         OpeningHours.objects.create(weekday=5, opens=time(12), closes=time(9))
+
+
+def test_a_reopened_case_gets_a_fresh_resolution_target_from_the_reopening(portal_in_utc) -> None:
+    from complaints.services.reopening import reopen_complaint
+
+    with time_machine.travel(datetime(2026, 3, 2, 10, 0, tzinfo=UTC), tick=False):
+        complaint = submit("critical")  # 24 calendar hours to resolve
+        change_status(complaint=complaint, to_status=Status.INVESTIGATING, actor=None)
+        change_status(complaint=complaint, to_status=Status.RESOLVED, actor=None)
+    reopened_at = datetime(2026, 3, 20, 9, 30, tzinfo=UTC)
+
+    reopen_complaint(complaint=complaint, reason="Still broken", now=reopened_at)
+
+    complaint.refresh_from_db()
+    assert complaint.status == Status.REOPENED
+    assert complaint.resolution_due_at == reopened_at + timedelta(hours=24)
+    assert not complaint.is_overdue(reopened_at + timedelta(hours=23))
+    assert complaint.is_overdue(reopened_at + timedelta(hours=25))
