@@ -74,8 +74,9 @@ class ComplaintAdmin(admin.ModelAdmin):
     list_filter = ["status", "severity", "category", "source"]
     search_fields = ["reference", "customer__name", "customer__email"]
     list_select_related = ["customer", "category", "severity", "owner"]
-    raw_id_fields = ["customer", "owner", "created_by", "product"]
-    readonly_fields = ["reference", "status", "created_at", "updated_at"]
+    raw_id_fields = ["customer", "created_by", "product"]
+    # Status and owner change only through the portal's services, which write the timeline.
+    readonly_fields = ["reference", "status", "owner", "created_at", "updated_at"]
     inlines = [TimelineInline]
     show_full_result_count = False
 

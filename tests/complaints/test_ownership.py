@@ -168,3 +168,15 @@ def test_nothing_in_the_workflow_leaves_an_owned_open_case_without_owner(agent, 
     transfer_complaint(complaint=complaint, to_user=AgentFactory(), actor=supervisor, note="")
     complaint.refresh_from_db()
     assert complaint.owner is not None
+
+
+def test_django_admin_cannot_change_a_cases_owner_around_the_timeline(client) -> None:
+    from tests.factories import AdminUserFactory
+
+    owner = AgentFactory()
+    complaint = ComplaintFactory(owner=owner)
+    client.force_login(AdminUserFactory())
+
+    page = client.get(f"/admin/complaints/complaint/{complaint.pk}/change/").content.decode()
+
+    assert 'name="owner"' not in page
