@@ -86,3 +86,19 @@ class ComplaintFactory(factory.django.DjangoModelFactory):
     severity = factory.LazyFunction(severity)
     customer_words = "The parcel arrived broken and nobody answers my emails."
     received_at = factory.LazyFunction(timezone.now)
+
+
+# --- Customer side: public-form complaints and attachments -------------------------------------
+
+
+def public_category(name: str = "Deliveries") -> Category:
+    """A top-level category, as the public form offers them."""
+    return CategoryFactory(name=name, parent=None)
+
+
+class PublicComplaintFactory(ComplaintFactory):
+    """A complaint filed on the public form (web channel, no agent)."""
+
+    source = "public_form"
+    channel = factory.LazyFunction(lambda: channel("web"))
+    desired_outcome = "A replacement, please."

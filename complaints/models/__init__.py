@@ -1,3 +1,4 @@
+from complaints.models.attachments import Attachment
 from complaints.models.cases import (
     FINISHED_STATUSES,
     OPEN_STATUSES,
@@ -13,6 +14,7 @@ from complaints.models.timeline import EventKind, TimelineEvent
 __all__ = [
     "FINISHED_STATUSES",
     "OPEN_STATUSES",
+    "Attachment",
     "Category",
     "Channel",
     "Complaint",
