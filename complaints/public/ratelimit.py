@@ -8,6 +8,7 @@ view needs the "try again in N minutes" figure to tell the person without losing
 """
 
 import hashlib
+import math
 import time
 from dataclasses import dataclass
 
@@ -50,7 +51,7 @@ def hit(*, scope: str, address: str, limit: int, window: int) -> RateLimit:
     except ValueError:  # the counter expired between add and incr
         cache.set(key, 1, timeout=window + 60)
         count = 1
-    retry_after = int((slot + 1) * window - now) + 1
+    retry_after = max(1, math.ceil((slot + 1) * window - now))
     return RateLimit(allowed=count <= limit, count=count, retry_after=retry_after)
 
 
