@@ -53,8 +53,6 @@ def complaint_form(request: HttpRequest) -> HttpResponse:
             files=data["attachments"],
         )
         return redirect(links.received_path(complaint))
-    else:
-        status = 400
     response = render(request, "complaints/public/form.html", {"form": form}, status=status)
     if status == 429:
         response["Retry-After"] = str(limit.retry_after)
@@ -77,7 +75,6 @@ def status_page(request: HttpRequest, reference: str, token: str) -> HttpRespons
     except LinkError as error:
         return _link_problem(request, str(error))
     form = AddInformationForm()
-    status = 200
     if request.method == "POST":
         form = AddInformationForm(request.POST, request.FILES)
         if form.is_valid():
@@ -92,7 +89,6 @@ def status_page(request: HttpRequest, reference: str, token: str) -> HttpRespons
             else:
                 messages.success(request, "Thank you: we have added this to your complaint.")
                 return redirect(request.path)
-        status = 400
     return render(
         request,
         "complaints/public/status.html",
@@ -102,7 +98,6 @@ def status_page(request: HttpRequest, reference: str, token: str) -> HttpRespons
             "form": form,
             "can_add": complaint.status not in ("closed", "withdrawn"),
         },
-        status=status,
     )
 
 
@@ -125,10 +120,7 @@ def attach_files(request: HttpRequest, reference: str) -> HttpResponse:
         count = len(form.cleaned_data["attachments"])
         messages.success(request, f"{count} file{'s' if count != 1 else ''} attached.")
         return redirect("complaints:detail", reference)
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "complaints/public/attach.html", {"complaint": complaint, "form": form}, status=status
-    )
+    return render(request, "complaints/public/attach.html", {"complaint": complaint, "form": form})
 
 
 @role_required()  # type: ignore[type-var]  # a FileResponse streams; the guard does not care

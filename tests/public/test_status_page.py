@@ -128,7 +128,7 @@ def test_an_empty_addition_is_refused_with_a_message(client) -> None:
 
     response = client.post(status_path(complaint), {"text": "   "})
 
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "Please write something or choose a file" in response.content.decode()
     assert not complaint.events.filter(kind=EventKind.CUSTOMER_ADDED).exists()
 
@@ -140,7 +140,7 @@ def test_a_closed_case_takes_no_additions(client) -> None:
     response = client.post(status_path(complaint), {"text": "One more thing"})
 
     assert "This complaint is closed" in page
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "we cannot add to it" in response.content.decode()
     assert not complaint.events.filter(kind=EventKind.CUSTOMER_ADDED).exists()
 
@@ -153,7 +153,7 @@ def test_a_refused_file_on_the_status_page_says_why_beside_the_field(client, set
         {"text": "See file", "attachments": [upload("big.txt", b"a" * (64 * 1024 + 1))]},
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 200
     (error,) = response.context["form"].errors["attachments"]
     assert "“big.txt” is 64.0\xa0KB; files may be at most 64.0\xa0KB." in error
     html = response.content.decode()
