@@ -15,6 +15,7 @@ from django.db import transaction
 
 from accounts.roles import Role
 from complaints.models import Category, Channel, Complaint, Customer, Emotion, Severity, Status
+from complaints.public.demo import seed_public_complaints
 from complaints.services.intake import submit_complaint
 from complaints.services.transitions import change_status
 
@@ -135,4 +136,5 @@ def seed_demo() -> int:
             for status in path:
                 change_status(complaint=complaint, to_status=status, actor=complaint.owner)
             count += 1
+    count += seed_public_complaints()
     return count
