@@ -4,6 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.db import connection
 from tqdm import tqdm
 
 from complaints.importing.cfpb import CfpbRow, NotACfpbFile, Problem, open_text, read_rows
@@ -34,6 +35,11 @@ def import_files(
             _import_one(path, writer, report, batch_size=batch_size, progress=progress, on_problem=on_problem)
         except (NotACfpbFile, OSError) as error:
             report.files_refused.append(str(error))
+    if report.imported and connection.vendor == "postgresql":
+        # Fresh statistics after a bulk load, or the planner judges the new rows by the old
+        # (a lookup by email walked the whole primary key before this).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE complaints_customer, complaints_complaint, complaints_timelineevent")
     return report
 
 
