@@ -52,8 +52,8 @@ def _env(database_url: str, **extra: str) -> dict[str, str]:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "PUBLIC_FORM_MAX_POSTS": "100000000",
         "PYTHONUNBUFFERED": "1",
-        # Production static files need collectstatic's manifest; keep them out of the repo's var/.
-        "REDRESS_VAR_DIR": os.environ.get("BENCH_VAR_DIR", "/tmp/redress-bench-var"),
+        # Production static files need collectstatic's manifest: collected under var/bench/.
+        "REDRESS_VAR_DIR": os.environ.get("BENCH_VAR_DIR", str(ROOT / "var" / "bench")),
         **extra,
     }
 
