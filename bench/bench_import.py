@@ -6,7 +6,8 @@
    p95 latency over sequential requests, and the queries one POST runs (counted in a separate
    process through Django's test client on the same database and code path).
 
-Run: `make bench BENCH=bench_import` (or `python -m bench.bench_import` with DATABASE_URL and
+Run: `make bench BENCH=bench_import` (REDRESS_DATA_DIR points at the CFPB files when they are not
+in ../shared/data; or `python -m bench.bench_import` with DATABASE_URL and
 CELERY_BROKER_URL set as `make bench` sets them).
 """
 
