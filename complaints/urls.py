@@ -1,10 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
 from complaints.views import case_list, cases, intake
 
 app_name = "complaints"
 
 urlpatterns = [
+    path("", include("complaints.public.urls")),
     path("intake/", intake.intake_search, name="intake"),
     path("intake/new/", intake.intake_new_customer, name="intake_new"),
     path("intake/customers/<int:customer_id>/", intake.intake_for_customer, name="intake_customer"),

@@ -200,3 +200,19 @@ class CannedResponseFactory(factory.django.DjangoModelFactory):
     purpose = "update"
     subject = "About {{ complaint.reference }}"
     body = "Dear {{ customer.name }},\n\n{{ message }}\n\n{{ agent_name }}"
+
+
+# --- Customer side: public-form complaints and attachments -------------------------------------
+
+
+def public_category(name: str = "Deliveries") -> Category:
+    """A top-level category, as the public form offers them."""
+    return CategoryFactory(name=name, parent=None)
+
+
+class PublicComplaintFactory(ComplaintFactory):
+    """A complaint filed on the public form (web channel, no agent)."""
+
+    source = "public_form"
+    channel = factory.LazyFunction(lambda: channel("web"))
+    desired_outcome = "A replacement, please."

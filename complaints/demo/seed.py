@@ -16,6 +16,7 @@ from django.db import transaction
 from accounts.roles import Role
 from complaints.demo.intake import seed_case_work
 from complaints.models import Category, Channel, Complaint, Customer, Emotion, Severity, Status
+from complaints.public.demo import seed_public_complaints
 from complaints.services.intake import submit_complaint
 from complaints.services.transitions import change_status
 
@@ -136,6 +137,7 @@ def seed_demo() -> int:
             for status in path:
                 change_status(complaint=complaint, to_status=status, actor=complaint.owner)
             count += 1
+    count += seed_public_complaints()
     seed_case_work()
     # Later capabilities add their demo data; imported here because they depend on complaints.
     from followups.demo import seed_demo_followups

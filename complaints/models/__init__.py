@@ -1,3 +1,4 @@
+from complaints.models.attachments import Attachment
 from complaints.models.cases import (
     FINISHED_STATUSES,
     OPEN_STATUSES,
@@ -15,6 +16,7 @@ from complaints.models.timeline import EventKind, TimelineEvent
 __all__ = [
     "FINISHED_STATUSES",
     "OPEN_STATUSES",
+    "Attachment",
     "CannedPurpose",
     "CannedResponse",
     "CaseEmail",

@@ -1,0 +1,1 @@
+"""Loading complaints from outside sources (the US CFPB Consumer Complaint Database)."""

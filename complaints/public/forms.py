@@ -1,0 +1,158 @@
+"""Forms of the public pages: validation only; the services do the work."""
+
+import zoneinfo
+from functools import cache
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from phonenumber_field.formfields import PhoneNumberField
+
+from complaints.models import Category
+from complaints.public.attachments import ALLOWED_DESCRIPTION, check_upload
+
+HONEYPOT = "website"
+
+
+@cache
+def known_time_zones() -> frozenset[str]:
+    # Reading the zone database walks the filesystem (about 25 ms): once per process is enough.
+    return frozenset(zoneinfo.available_timezones())
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field; each is checked on its content and size, and every refusal
+    is listed beside the field with the file's name and the reason."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs["accept"] = ".pdf,.png,.jpg,.jpeg,.txt"
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        items = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
+        if len(items) > settings.ATTACHMENT_MAX_FILES:
+            raise ValidationError(f"Please send at most {settings.ATTACHMENT_MAX_FILES} files at a time.")
+        errors: list[ValidationError] = []
+        files: list[UploadedFile] = []
+        for item in items:
+            try:
+                uploaded = super().clean(item, initial)
+                check_upload(uploaded)
+                files.append(uploaded)
+            except ValidationError as error:
+                errors.append(error)
+        if errors:
+            raise ValidationError(errors)
+        return files
+
+
+def files_field() -> MultipleFileField:
+    return MultipleFileField(
+        label="Files (optional)",
+        help_text=(
+            f"{ALLOWED_DESCRIPTION}, up to {settings.ATTACHMENT_MAX_FILES} files of at most "
+            f"{settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)} MB each. If the form shows an error, "
+            "please choose your files again: browsers do not keep them."
+        ),
+    )
+
+
+def public_categories() -> Any:
+    return Category.objects.filter(is_active=True, parent__isnull=True).order_by("name")
+
+
+class PublicComplaintForm(forms.Form):
+    name = forms.CharField(label="Your name", max_length=200)
+    email = forms.EmailField(
+        label="Email",
+        max_length=254,
+        help_text="We send your reference and a link to follow your complaint here.",
+    )
+    phone = PhoneNumberField(
+        label="Phone (optional)",
+        required=False,
+        help_text="Include the country code if you are outside the UK, e.g. +1 202 555 0143.",
+    )
+    category = forms.ModelChoiceField(
+        label="What is it about?", queryset=Category.objects.none(), empty_label="Choose a topic"
+    )
+    order_reference = forms.CharField(
+        label="Order or product reference (optional)", max_length=200, required=False
+    )
+    customer_words = forms.CharField(
+        label="What happened?",
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="In your own words: what happened, when, and how it affected you.",
+    )
+    desired_outcome = forms.CharField(
+        label="What would you like us to do?",
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    time_zone = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    attachments = files_field()
+    # A field people never see: bots that fill in every input give themselves away.
+    website = forms.CharField(label="Leave this field empty", required=False, max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = public_categories()  # type: ignore[attr-defined]
+        self.fields["attachments"] = files_field()  # help text reads the current settings
+
+    def clean_time_zone(self) -> str:
+        value = self.cleaned_data.get("time_zone") or ""
+        # The browser reports its zone; anything unknown falls back to the portal's own.
+        return value if value in known_time_zones() else settings.TIME_ZONE
+
+    @property
+    def caught_by_honeypot(self) -> bool:
+        return bool(self.data.get(HONEYPOT, "").strip())
+
+    def visible_fields_for_people(self) -> list[forms.BoundField]:
+        return [field for field in self.visible_fields() if field.name != HONEYPOT]
+
+
+class AddInformationForm(forms.Form):
+    text = forms.CharField(
+        label="Anything to add?",
+        max_length=5_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="New details, answers to our questions, or anything that changed.",
+    )
+    attachments = files_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"] = files_field()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.errors and not cleaned.get("text") and not cleaned.get("attachments"):
+            raise ValidationError("Please write something or choose a file to send.")
+        return cleaned
+
+
+class StaffAttachmentForm(forms.Form):
+    attachments = files_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"] = files_field()
+        self.fields["attachments"].label = "Attach files"
+
+    def clean_attachments(self) -> list[UploadedFile]:
+        files: list[UploadedFile] = self.cleaned_data.get("attachments") or []
+        if not files:
+            raise ValidationError("Please choose a file to attach.")
+        return files

@@ -1,0 +1,127 @@
+"""Use cases of the public pages: a customer files a complaint, or adds to one."""
+
+from collections.abc import Sequence
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models.functions import Lower
+
+from complaints.errors import ComplaintError
+from complaints.models import (
+    Category,
+    Channel,
+    Complaint,
+    Customer,
+    EventKind,
+    Severity,
+    Source,
+    Status,
+)
+from complaints.public.attachments import attach_file
+from complaints.services.intake import submit_complaint
+from complaints.services.timeline import record_event
+
+CUSTOMER = "Customer"
+PUBLIC_FORM_CHANNEL = "web"
+# A person on the web form does not grade their own complaint; an agent adjusts it on triage.
+PUBLIC_FORM_SEVERITY = "medium"
+CLOSED_TO_ADDITIONS = frozenset({Status.CLOSED, Status.WITHDRAWN})
+# The web channel and medium severity are seeded by migrations, protected from deletion by every
+# case that uses them, and keep their codes: looking them up once per process takes two queries
+# off every public submission.
+_defaults: dict[str, Channel | Severity] = {}
+
+
+def _public_form_defaults() -> tuple[Channel, Severity]:
+    if not _defaults:
+        _defaults["channel"] = Channel.objects.get(code=PUBLIC_FORM_CHANNEL)
+        _defaults["severity"] = Severity.objects.get(code=PUBLIC_FORM_SEVERITY)
+    channel, severity = _defaults["channel"], _defaults["severity"]
+    assert isinstance(channel, Channel) and isinstance(severity, Severity)  # noqa: S101 - for the type checker
+    return channel, severity
+
+
+def find_or_create_customer(*, name: str, email: str, phone: str = "", time_zone: str = "UTC") -> Customer:
+    """Reuse the customer with this email (any case), or create one.
+
+    An unauthenticated form never overwrites what we hold about a known customer: it only
+    fills a phone number we did not have.
+    """
+    # No ORDER BY ... LIMIT here: PostgreSQL may then walk the primary key through millions of
+    # rows instead of using the lower(email) index. The few matches are sorted here instead.
+    matches = list(
+        Customer.objects.annotate(email_lower=Lower("email")).filter(email_lower=email.lower()).order_by()
+    )
+    existing = min(matches, key=lambda customer: customer.pk) if matches else None
+    if existing is None:
+        return Customer.objects.create(name=name, email=email, phone=phone, time_zone=time_zone)
+    if phone and not existing.phone:
+        existing.phone = phone
+        existing.save(update_fields=["phone"])
+    return existing
+
+
+@transaction.atomic
+def submit_public_complaint(
+    *,
+    name: str,
+    email: str,
+    category: Category,
+    customer_words: str,
+    desired_outcome: str,
+    phone: str = "",
+    order_reference: str = "",
+    time_zone: str = "UTC",
+    files: Sequence[UploadedFile] = (),
+) -> Complaint:
+    """File a complaint from the public form; the acknowledgement email goes out after commit."""
+    customer = find_or_create_customer(name=name, email=email, phone=phone, time_zone=time_zone)
+    channel, severity = _public_form_defaults()
+    complaint = submit_complaint(
+        customer=customer,
+        channel=channel,
+        category=category,
+        severity=severity,
+        customer_words=customer_words,
+        desired_outcome=desired_outcome,
+        order_reference=order_reference,
+        source=Source.PUBLIC_FORM,
+    )
+    if customer.name != name:
+        record_event(
+            complaint=complaint,
+            kind=EventKind.NOTE,
+            actor_label=Source.PUBLIC_FORM.label,
+            note=f"Submitted under the name “{name}”; the customer record with this email is kept as it was.",
+        )
+    for uploaded in files:
+        attach_file(complaint=complaint, uploaded_file=uploaded, actor_label=CUSTOMER)
+
+    from complaints.public.tasks import send_public_acknowledgement
+
+    transaction.on_commit(lambda: send_public_acknowledgement.delay(complaint.pk))
+    return complaint
+
+
+@transaction.atomic
+def add_customer_information(
+    *, complaint: Complaint, text: str = "", files: Sequence[UploadedFile] = ()
+) -> Complaint:
+    """The customer adds details or files from their status page; the owner, if any, is told."""
+    locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if locked.status in CLOSED_TO_ADDITIONS:
+        raise ComplaintError(
+            "This complaint is closed, so we cannot add to it. Please file a new complaint and "
+            f"mention {locked.reference}."
+        )
+    if not text.strip() and not files:
+        raise ComplaintError("Please write something or choose a file to send.")
+    if text.strip():
+        record_event(complaint=locked, kind=EventKind.CUSTOMER_ADDED, actor_label=CUSTOMER, note=text)
+    for uploaded in files:
+        attach_file(complaint=locked, uploaded_file=uploaded, actor_label=CUSTOMER)
+    if locked.owner_id is not None:
+        from complaints.public.tasks import notify_owner_customer_added
+
+        transaction.on_commit(lambda: notify_owner_customer_added.delay(locked.pk))
+    return locked

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from complaints.public import views
+
+app_name = "public"
+
+urlpatterns = [
+    path("complain/", views.complaint_form, name="complain"),
+    path("complain/received/<str:token>/", views.received, name="received"),
+    path("my-complaint/<str:reference>/<str:token>/", views.status_page, name="status"),
+    path("cases/<str:reference>/attachments/", views.attach_files, name="attach"),
+    path("attachments/<int:pk>/", views.download_attachment, name="download"),
+]

@@ -1,0 +1,138 @@
+"""Public pages (no account): the complaint form, its confirmation, the signed status page.
+Staff pages for files: attach from the case page, download through the access rule."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from accounts.permissions import role_required
+from complaints.access import can_work_on, visible_complaints
+from complaints.errors import ComplaintError
+from complaints.models import Attachment
+from complaints.public import links
+from complaints.public.attachments import attach_file
+from complaints.public.forms import AddInformationForm, PublicComplaintForm, StaffAttachmentForm
+from complaints.public.ratelimit import hit_public_form
+from complaints.public.services import add_customer_information, submit_public_complaint
+from complaints.public.timeline import public_timeline
+from portal.signing import LinkError
+
+
+@require_http_methods(["GET", "POST"])
+def complaint_form(request: HttpRequest) -> HttpResponse:
+    status = 200
+    if request.method != "POST":
+        form = PublicComplaintForm()
+        return render(request, "complaints/public/form.html", {"form": form})
+    form = PublicComplaintForm(request.POST, request.FILES)
+    limit = hit_public_form(request)
+    if not limit.allowed:
+        status = 429
+        form.add_error(
+            None,
+            "We have received many submissions from your network in a short time. Please try again "
+            f"in {limit.retry_after_minutes} minute{'s' if limit.retry_after_minutes != 1 else ''}; "
+            "what you typed is kept below.",
+        )
+    elif form.is_valid() and form.caught_by_honeypot:
+        status = 400
+        form.add_error(None, "We could not accept this submission. Please check the form and send it again.")
+    elif form.is_valid():
+        data = form.cleaned_data
+        complaint = submit_public_complaint(
+            name=data["name"],
+            email=data["email"],
+            phone=str(data["phone"] or ""),
+            category=data["category"],
+            order_reference=data["order_reference"],
+            customer_words=data["customer_words"],
+            desired_outcome=data["desired_outcome"],
+            time_zone=data["time_zone"],
+            files=data["attachments"],
+        )
+        return redirect(links.received_path(complaint))
+    response = render(request, "complaints/public/form.html", {"form": form}, status=status)
+    if status == 429:
+        response["Retry-After"] = str(limit.retry_after)
+    return response
+
+
+@require_http_methods(["GET"])
+def received(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        reference = links.reference_from_received_token(token)
+    except LinkError as error:
+        return _link_problem(request, str(error))
+    return render(request, "complaints/public/received.html", {"reference": reference})
+
+
+@require_http_methods(["GET", "POST"])
+def status_page(request: HttpRequest, reference: str, token: str) -> HttpResponse:
+    try:
+        complaint = links.complaint_for_status_link(reference=reference, token=token)
+    except LinkError as error:
+        return _link_problem(request, str(error))
+    form = AddInformationForm()
+    if request.method == "POST":
+        form = AddInformationForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                add_customer_information(
+                    complaint=complaint,
+                    text=form.cleaned_data["text"],
+                    files=form.cleaned_data["attachments"],
+                )
+            except ComplaintError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Thank you: we have added this to your complaint.")
+                return redirect(request.path)
+    return render(
+        request,
+        "complaints/public/status.html",
+        {
+            "complaint": complaint,
+            "entries": public_timeline(complaint),
+            "form": form,
+            "can_add": complaint.status not in ("closed", "withdrawn"),
+        },
+    )
+
+
+def _link_problem(request: HttpRequest, reason: str) -> HttpResponse:
+    return render(request, "complaints/public/link_problem.html", {"reason": reason}, status=403)
+
+
+@role_required()
+@require_http_methods(["GET", "POST"])
+def attach_files(request: HttpRequest, reference: str) -> HttpResponse:
+    complaint = get_object_or_404(visible_complaints(request.user), reference=reference)
+    if not can_work_on(request.user, complaint):
+        messages.error(request, "Only the case's owner or a supervisor can attach files to it.")
+        return redirect("complaints:detail", reference)
+    form = StaffAttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            for uploaded in form.cleaned_data["attachments"]:
+                attach_file(complaint=complaint, uploaded_file=uploaded, actor=request.user)  # type: ignore[arg-type]
+        count = len(form.cleaned_data["attachments"])
+        messages.success(request, f"{count} file{'s' if count != 1 else ''} attached.")
+        return redirect("complaints:detail", reference)
+    return render(request, "complaints/public/attach.html", {"complaint": complaint, "form": form})
+
+
+@role_required()  # type: ignore[type-var]  # a FileResponse streams; the guard does not care
+@require_http_methods(["GET"])
+def download_attachment(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = get_object_or_404(Attachment.objects.select_related("complaint"), pk=pk)
+    if not visible_complaints(request.user).filter(pk=attachment.complaint_id).exists():
+        raise Http404("No such file.")
+    handle = attachment.file.open("rb")
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
