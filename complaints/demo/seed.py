@@ -18,6 +18,7 @@ from complaints.demo.intake import seed_case_work
 from complaints.models import Category, Channel, Complaint, Customer, Emotion, Severity, Status
 from complaints.public.demo import seed_public_complaints
 from complaints.services.intake import submit_complaint
+from complaints.services.reopening import reopen_complaint
 from complaints.services.transitions import change_status
 
 SAMPLE = Path(__file__).with_name("cfpb_sample.csv")
@@ -135,7 +136,14 @@ def seed_demo() -> int:
                 complaint.owner = owner or users["agent"]
                 complaint.save(update_fields=["owner"])
             for status in path:
-                change_status(complaint=complaint, to_status=status, actor=complaint.owner)
+                if status == Status.REOPENED:
+                    reopen_complaint(
+                        complaint=complaint,
+                        reason="The customer called back: not fixed yet.",
+                        actor_label="Customer",
+                    )
+                else:
+                    change_status(complaint=complaint, to_status=status, actor=complaint.owner)
             count += 1
     count += seed_public_complaints()
     seed_case_work()
