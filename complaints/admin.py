@@ -74,11 +74,19 @@ class ComplaintAdmin(admin.ModelAdmin):
     list_filter = ["status", "severity", "category", "source"]
     search_fields = ["reference", "customer__name", "customer__email"]
     list_select_related = ["customer", "category", "severity", "owner"]
-    raw_id_fields = ["customer", "created_by", "product"]
-    # Status and owner change only through the portal's services, which write the timeline.
-    readonly_fields = ["reference", "status", "owner", "created_at", "updated_at"]
     inlines = [TimelineInline]
     show_full_result_count = False
+
+    # Cases are worked in the portal, whose services write every change to the timeline; here
+    # they can be looked up, not changed or deleted behind the timeline's back.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(ResponseTarget)

@@ -92,6 +92,23 @@ def test_the_timeline_cannot_be_edited_even_bypassing_the_model(agent) -> None:
     assert event.note == "original"
 
 
+def test_the_timeline_cannot_be_deleted_nor_its_case_in_admin(agent, client) -> None:
+    from tests.factories import AdminUserFactory
+
+    complaint = ComplaintFactory(owner=agent)
+    event = TimelineEvent.objects.create(complaint=complaint, kind=EventKind.NOTE, actor=agent, note="kept")
+
+    with pytest.raises(ProgrammingError, match="cannot be deleted"), transaction.atomic():
+        TimelineEvent.objects.filter(pk=event.pk).delete()
+    client.force_login(AdminUserFactory())
+    assert (
+        client.post(f"/admin/complaints/complaint/{complaint.pk}/delete/", {"post": "yes"}).status_code == 403
+    )
+    page = client.get(f"/admin/complaints/complaint/{complaint.pk}/change/").content.decode()
+    assert 'name="severity"' not in page and complaint.reference in page
+    assert TimelineEvent.objects.filter(pk=event.pk).exists()
+
+
 def test_text_typed_by_people_is_shown_as_text(agent_client, agent) -> None:
     complaint = ComplaintFactory(owner=agent, customer_words="<img src=x onerror=alert(1)>")
     agent_client.post(f"/cases/{complaint.reference}/notes/", {"text": "<script>alert('n')</script>"})
