@@ -24,12 +24,14 @@ def visible_customers(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Custom
 
 
 def can_work_on(user: AbstractBaseUser | AnonymousUser, complaint: Complaint) -> bool:
-    """Agents act on unowned cases and their own; supervisors on any."""
+    """Work on a case (status, resolution, compensation, files) needs an owner first, so that no
+    case is worked on unowned: agents act on their own cases, supervisors on any owned case.
+    An unowned case is claimed (`can_claim`) or assigned by a supervisor before anything else."""
+    if complaint.owner_id is None:
+        return False
     if has_role(user, Role.SUPERVISOR):
         return True
-    if not has_role(user, Role.AGENT):
-        return False
-    return complaint.owner_id is None or complaint.owner_id == user.pk
+    return has_role(user, Role.AGENT) and complaint.owner_id == user.pk
 
 
 def can_take_complaints(user: AbstractBaseUser | AnonymousUser) -> bool:

@@ -18,6 +18,15 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+# Reached only through their own services: resolving records the resolution and schedules the
+# follow-ups; reopening restarts the clock and tells the owner. The status form never offers them.
+SERVICE_ONLY = frozenset({Status.RESOLVED, Status.REOPENED})
+
+
+def manual_next(status: str) -> list[Status]:
+    return [s for s in allowed_next(status) if s not in SERVICE_ONLY]
+
+
 def allowed_next(status: str) -> list[Status]:
     return [Status(s) for s in Status.values if s in ALLOWED_TRANSITIONS[status]]
 

@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from complaints.access import assignable_users
 from complaints.models import CannedResponse, Complaint, Status
 from complaints.services.case_work import CallDirection, CallOutcome
-from complaints.states import allowed_next
+from complaints.states import manual_next
 
 NOTE_MAX = 5_000
 
@@ -26,13 +26,25 @@ class StatusForm(forms.Form):
     def __init__(self, *args: Any, complaint: Complaint, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Only the moves the workflow allows are offered; the service still checks (and explains).
-        allowed = [(s.value, s.label) for s in allowed_next(complaint.status)]
+        allowed = [(s.value, s.label) for s in manual_next(complaint.status)]
         if self.is_bound:
             allowed = list(Status.choices)
         self.fields["to_status"].choices = allowed  # type: ignore[attr-defined]
 
+    def clean_to_status(self) -> str:
+        to_status: str = self.cleaned_data["to_status"]
+        if to_status == Status.RESOLVED:
+            raise forms.ValidationError(
+                "Resolve the case with the resolution form, which records what was agreed."
+            )
+        if to_status == Status.REOPENED:
+            raise forms.ValidationError("Reopen the case with its reopen button, which asks for the reason.")
+        return to_status
+
 
 class WaitingForm(forms.Form):
+    # The button says which way it goes, so a double click cannot undo the first click.
+    action = forms.ChoiceField(choices=[("start", "start"), ("stop", "stop")], widget=forms.HiddenInput)
     note = forms.CharField(label="Note", required=False, max_length=NOTE_MAX)
 
 

@@ -78,7 +78,7 @@ def case_clocks(complaint: Complaint, now: Any) -> dict[str, Any]:
 def _render_case(request: HttpRequest, complaint: Complaint, **bound: forms.Form) -> HttpResponse:
     user = request.user
     now = timezone.now()
-    may_work = can_work_on(user, complaint) and complaint.owner_id is not None
+    may_work = can_work_on(user, complaint)
     context: dict[str, Any] = {
         "complaint": complaint,
         "events": complaint.events.select_related("actor"),
@@ -90,7 +90,8 @@ def _render_case(request: HttpRequest, complaint: Complaint, **bound: forms.Form
         "may_transfer": can_transfer(user, complaint),
         "supervising": can_reassign(user),
         "status_form": bound.get("status_form") or StatusForm(complaint=complaint),
-        "waiting_form": bound.get("waiting_form") or WaitingForm(),
+        "waiting_form": bound.get("waiting_form")
+        or WaitingForm(initial={"action": "stop" if complaint.awaiting_customer_since else "start"}),
         "owner_form": bound.get("owner_form") or OwnerForm(),
         "note_form": bound.get("note_form") or NoteForm(),
         "call_form": bound.get("call_form") or CallForm(),
@@ -131,7 +132,7 @@ def _case_action(
 
 
 def _working(request: HttpRequest) -> Callable[[Complaint], bool]:
-    return lambda c: c.owner_id is not None and can_work_on(request.user, c)
+    return lambda c: can_work_on(request.user, c)
 
 
 @require_POST
@@ -157,7 +158,7 @@ def change_status_view(request: HttpRequest, reference: str) -> HttpResponse:
 @role_required()
 def waiting_view(request: HttpRequest, reference: str) -> HttpResponse:
     def act(c: Complaint, data: dict[str, Any]) -> str:
-        if c.awaiting_customer_since is None:
+        if data["action"] == "start":
             start_waiting_on_customer(complaint=c, actor=_actor(request), note=data["note"])
             return "The case is waiting on the customer: its clock is paused."
         stop_waiting_on_customer(complaint=c, actor=_actor(request), note=data["note"])

@@ -42,8 +42,8 @@ def team_calls(queryset: QuerySet[FollowUp]) -> QuerySet[FollowUp]:
 
 def can_record_call(user: AbstractBaseUser | AnonymousUser, followup: FollowUp) -> bool:
     owner = followup.complaint.owner
-    if owner is not None and not owner.is_active:
-        return has_role(user, Role.AGENT)
+    if owner is None or not owner.is_active:
+        return has_role(user, Role.AGENT)  # the team's call: anyone in the team makes it
     return can_work_on(user, followup.complaint)
 
 

@@ -150,14 +150,28 @@ def test_the_waiting_button_pauses_and_restarts_the_clock(agent_client, agent) -
     complaint.save()
     due = complaint.resolution_due_at
 
-    agent_client.post(f"/cases/{complaint.reference}/waiting/", {"note": "Need receipts"})
+    agent_client.post(f"/cases/{complaint.reference}/waiting/", {"action": "start", "note": "Need receipts"})
     complaint.refresh_from_db()
     assert complaint.awaiting_customer_since is not None
 
-    agent_client.post(f"/cases/{complaint.reference}/waiting/", {"note": ""})
+    agent_client.post(f"/cases/{complaint.reference}/waiting/", {"action": "stop", "note": ""})
     complaint.refresh_from_db()
     assert complaint.awaiting_customer_since is None
     assert complaint.resolution_due_at >= due
+
+
+def test_a_double_click_on_wait_keeps_the_case_waiting(agent_client, agent) -> None:
+    complaint = submit("high")
+    complaint.owner = agent
+    complaint.save()
+
+    for _ in range(2):
+        agent_client.post(
+            f"/cases/{complaint.reference}/waiting/", {"action": "start", "note": "Need receipts"}
+        )
+
+    complaint.refresh_from_db()
+    assert complaint.awaiting_customer_since is not None
 
 
 def test_opening_hours_must_close_after_they_open() -> None:

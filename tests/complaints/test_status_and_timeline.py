@@ -117,3 +117,39 @@ def test_text_typed_by_people_is_shown_as_text(agent_client, agent) -> None:
 
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
     assert "<script>alert" not in page
+
+
+@pytest.mark.parametrize("to_status", [Status.RESOLVED, Status.REOPENED])
+def test_the_status_form_cannot_resolve_or_reopen_around_their_services(
+    agent_client, agent, to_status
+) -> None:
+    complaint = ComplaintFactory(owner=agent, status=Status.INVESTIGATING)
+    if to_status == Status.REOPENED:
+        type(complaint).objects.filter(pk=complaint.pk).update(status=Status.CLOSED)
+
+    response = agent_client.post(
+        f"/cases/{complaint.reference}/status/", {"to_status": to_status, "note": ""}
+    )
+
+    assert response.status_code == 200
+    assert (
+        "with the resolution form" in response.content.decode()
+        or "reopen button" in response.content.decode()
+    )
+    complaint.refresh_from_db()
+    assert complaint.status != to_status
+
+
+def test_nobody_works_on_an_unowned_case_before_claiming_it(client) -> None:
+    from complaints.access import can_work_on
+    from tests.factories import SupervisorFactory
+
+    complaint = ComplaintFactory(owner=None)
+    agent, supervisor = AgentFactory(), SupervisorFactory()
+
+    assert not can_work_on(agent, complaint)
+    assert not can_work_on(supervisor, complaint)
+    client.force_login(agent)
+    client.post(f"/cases/{complaint.reference}/status/", {"to_status": Status.ACKNOWLEDGED, "note": ""})
+    complaint.refresh_from_db()
+    assert complaint.status == Status.NEW
