@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -85,7 +86,8 @@ class Browser:
         return self.driver.find_element(By.TAG_NAME, "body").text
 
     def wait_for_text(self, text: str, *, timeout: float = 15) -> None:
-        WebDriverWait(self.driver, timeout).until(
+        # The page may be replaced between finding <body> and reading it: try again, not fail.
+        WebDriverWait(self.driver, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(
             lambda d: text in d.find_element(By.TAG_NAME, "body").text,
             message=f"{text!r} never appeared on {self.driver.current_url}",
         )
