@@ -4,10 +4,12 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
 from complaints.access import visible_complaints
+from complaints.errors import ComplaintError
 from followups.errors import FollowUpError
 from followups.forms import CallOutcomeForm
 from followups.models import Channel, FollowUp, State
@@ -59,7 +61,8 @@ def call(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
                 actor=request.user,  # type: ignore[arg-type]
             )
-        except FollowUpError as error:
+        except (FollowUpError, ComplaintError) as error:
+            # e.g. the case was reopened by the customer while the agent was on the phone.
             form.add_error(None, str(error))
         else:
             messages.success(request, f"Call outcome recorded on {followup.complaint.reference}.")
@@ -99,6 +102,6 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "The follow-up is back on the schedule.")
     next_url = request.POST.get("next", "")
-    if next_url.startswith("/") and not next_url.startswith("//"):
+    if url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
         return HttpResponseRedirect(next_url)
     return redirect("followups:failed")

@@ -145,7 +145,8 @@ def test_a_refused_address_becomes_a_visible_failure_that_can_be_retried(smtp, d
     page = client.get("/followups/failed/").content.decode()
     assert complaint.reference in page and "No such user" in page
     assert client.get(f"/followups/{followup.pk}/retry/").status_code == 405  # a GET changes nothing
-    client.post(f"/followups/{followup.pk}/retry/")
+    response = client.post(f"/followups/{followup.pk}/retry/", {"next": "/\\evil.example.com/"})
+    assert response["Location"] == "/followups/failed/"  # never sent off the site
     followup.refresh_from_db()
     assert (followup.state, followup.due_at) == (State.SCHEDULED, DUE)
 
