@@ -188,7 +188,14 @@ def send_followup_batch(*, ids: list[int], token: str, now: datetime | None = No
         connection = get_connection(fail_silently=False)
         mailer = FollowUpMailer()
         try:
-            connection.open()
+            try:
+                connection.open()
+            except Exception as error:
+                # The server is unreachable: nothing left, so every row may be retried safely.
+                logger.warning("SMTP server unavailable, %s follow-up(s) rescheduled: %s", len(rows), error)
+                for row in rows:
+                    _record_failure(row, error, now, result)
+                rows = []
             for row in rows:
                 try:
                     message = mailer.build(row)
