@@ -12,7 +12,7 @@ TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL
 	DJANGO_SECRET_KEY=tests-only-not-a-secret DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 \
 	EMAIL_HOST= CACHE_URL=
 
-.PHONY: install run test lint bench lock check-services clean
+.PHONY: install run test faults lint bench lock check-services clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ lint: $(VENV)/.dev-installed
 
 test: check-services lint
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+# Only the fault tests (worker killed mid-send, Redis restarted, SMTP down); `make test` runs them too.
+faults: check-services
+	$(TEST_ENV) $(BIN)/pytest -q tests/followups/test_faults.py $(PYTEST_ARGS)
 
 bench: check-services
 	$(TEST_ENV) $(BIN)/python -m bench.run_all $(BENCH)

@@ -1,12 +1,18 @@
 """Follow-up figures on a bench database (`redress_bench_followups`, rebuilt on each run).
 
 1. Beat's memory with 0 and then 1M pending follow-ups (Beat never reads the follow-up table).
-2. An idle dispatcher tick's database time with 1M pending rows and none due.
+2. An idle dispatcher tick with 1M pending rows and none due: statements, client-side round-trip
+   time, and server-side planning and execution time from EXPLAIN ANALYZE; then the same probe
+   right after a burst of 100k rows left the pending index, before and after VACUUM.
 3. Claim + hand-off rate with 100k rows due at once: rows claimed with SKIP LOCKED and one send
    message per batch published to Redis (no worker running; the queue is purged afterwards).
 4. End to end: real workers send due follow-ups into a local aiosmtpd sink; none may arrive twice.
+   Run BENCH_FOLLOWUPS_RUNS times (3) per worker count in BENCH_FOLLOWUPS_WORKERS ("2,4"); the
+   median is reported.
 
-BENCH_FOLLOWUPS_SCALE=0.01 runs everything a hundred times smaller (a smoke run).
+BENCH_FOLLOWUPS_SCALE=0.01 runs everything a hundred times smaller (a smoke run);
+BENCH_FOLLOWUPS_PARTS=e2e runs only the end-to-end part (on an otherwise empty table);
+BENCH_FOLLOWUPS_DB names the bench database.
 """
 
 import logging
@@ -26,11 +32,14 @@ from django.db import connection, connections
 from django.utils import timezone
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_DB = "redress_bench_followups"
+BENCH_DB = os.environ.get("BENCH_FOLLOWUPS_DB", "redress_bench_followups")
 SCALE = float(os.environ.get("BENCH_FOLLOWUPS_SCALE", "1"))
 PENDING = int(1_000_000 * SCALE)
 DUE = int(100_000 * SCALE)
 END_TO_END = int(os.environ.get("BENCH_FOLLOWUPS_E2E", str(max(200, int(10_000 * SCALE)))))
+WORKERS = [int(n) for n in os.environ.get("BENCH_FOLLOWUPS_WORKERS", "2,4").split(",")]
+RUNS = int(os.environ.get("BENCH_FOLLOWUPS_RUNS", "3"))
+PARTS = os.environ.get("BENCH_FOLLOWUPS_PARTS", "all")
 CELERY = str(Path(sys.executable).with_name("celery"))
 
 
@@ -165,6 +174,8 @@ def _insert_followups(
 
 
 def _idle_tick_db_ms(ticks: int = 50) -> dict[str, float]:
+    """Client side: the time spent in the database driver per tick (round trip, Python, planning
+    and execution), as a caller sees it."""
     from followups.services.dispatching import dispatch_due_followups
 
     per_tick: list[float] = []
@@ -185,10 +196,59 @@ def _idle_tick_db_ms(ticks: int = 50) -> dict[str, float]:
         per_tick.append(spent[0] * 1000)
         queries.append(int(spent[1]))
     return {
-        "idle_tick_db_ms_median": round(statistics.median(per_tick), 3),
-        "idle_tick_db_ms_p95": round(sorted(per_tick)[int(len(per_tick) * 0.95) - 1], 3),
-        "idle_tick_queries": max(queries),
+        "idle_tick_client_ms_median": round(statistics.median(per_tick), 3),
+        "idle_tick_client_ms_p95": round(sorted(per_tick)[int(len(per_tick) * 0.95) - 1], 3),
+        "idle_tick_statements": max(queries),
+        **_probe_server_ms("idle_tick_server"),
     }
+
+
+def _probe_server_ms(prefix: str, samples: int = 50) -> dict[str, float]:
+    """Server side: PostgreSQL's own planning and execution time for the tick's statement
+    (EXPLAIN ANALYZE), without the network and the driver. The first sample is kept apart: right
+    after a burst it is the one that walks past the dead index entries."""
+    from followups.services.dispatching import PROBE_SQL
+
+    now = timezone.now()
+    planning: list[float] = []
+    execution: list[float] = []
+    with connection.cursor() as cursor:
+        for _ in range(samples):
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {PROBE_SQL}", [now, now])
+            plan = cursor.fetchone()[0][0]
+            planning.append(plan["Planning Time"])
+            execution.append(plan["Execution Time"])
+    return {
+        f"{prefix}_execution_ms_first": round(execution[0], 3),
+        f"{prefix}_execution_ms_median": round(statistics.median(execution), 3),
+        f"{prefix}_planning_ms_median": round(statistics.median(planning), 3),
+    }
+
+
+def _after_burst(due_ids_filter: dict[str, Any]) -> dict[str, float]:
+    """A burst of due rows all sent: each left a dead entry in the pending email index. Measure the
+    idle probe then, and again after VACUUM (what autovacuum does once enough rows changed)."""
+    from followups.models import FollowUp, State
+
+    FollowUp.objects.filter(**due_ids_filter).update(state=State.SENT, sent_at=timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_force_next_flush()")
+        cursor.execute(
+            "SELECT n_live_tup, n_dead_tup FROM pg_stat_user_tables WHERE relname = 'followups_followup'"
+        )
+        live, dead = cursor.fetchone()
+    figures: dict[str, float] = {
+        "burst_rows_sent": FollowUp.objects.filter(**due_ids_filter).count(),
+        "burst_dead_tuples": dead,
+        # When autovacuum (on by default in production) would start on this table.
+        "autovacuum_threshold_default_rows": round(50 + 0.2 * live),
+        "autovacuum_threshold_followups_rows": round(1000 + 0.01 * live),
+    }
+    figures.update(_probe_server_ms("after_burst_server"))
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM followups_followup")
+    figures.update(_probe_server_ms("after_vacuum_server"))
+    return figures
 
 
 def _claim_rate(batch_size: int) -> dict[str, float]:
@@ -224,12 +284,14 @@ class _CountingCollector:
         return "250 Message accepted for delivery"
 
 
-def _end_to_end(database_url: str, workers: int) -> dict[str, float]:
+def _end_to_end(database_url: str, workers: int, run: int) -> dict[str, float]:
     from followups.models import FollowUp, State
     from followups.services.dispatching import dispatch_due_followups
     from tests.support.smtp import SmtpSink
 
-    step_id, complaint_ids, customer_ids = _make_cases(END_TO_END, "E2E", distinct_customers=True)
+    step_id, complaint_ids, customer_ids = _make_cases(
+        END_TO_END, f"E{workers}R{run}", distinct_customers=True
+    )
     _insert_followups(
         step_id=step_id,
         complaint_ids=complaint_ids,
@@ -270,19 +332,36 @@ def _end_to_end(database_url: str, workers: int) -> dict[str, float]:
         sink.stop()
         broker.flushdb()
     return {
-        "e2e_followups": handed,
-        "e2e_worker_processes": workers,
-        "e2e_emails_received": sum(received.values()),
-        "e2e_emails_sent_twice": sum(1 for count in received.values() if count > 1),
-        "e2e_rows_marked_sent": sent_rows,
-        "e2e_seconds": round(elapsed, 2),
-        "e2e_emails_per_s": round(sum(received.values()) / elapsed),
+        "followups": handed,
+        "received": sum(received.values()),
+        "sent_twice": sum(1 for count in received.values() if count > 1),
+        "rows_marked_sent": sent_rows,
+        "seconds": round(elapsed, 2),
+        "per_s": round(sum(received.values()) / elapsed),
     }
 
 
+def _end_to_end_runs(database_url: str) -> dict[str, object]:
+    figures: dict[str, object] = {"e2e_followups_per_run": END_TO_END, "e2e_runs": RUNS}
+    for workers in WORKERS:
+        runs = [_end_to_end(database_url, workers, run) for run in range(RUNS)]
+        key = f"e2e_{workers}_workers"
+        figures[f"{key}_emails_per_s_median"] = statistics.median(r["per_s"] for r in runs)
+        figures[f"{key}_emails_per_s_runs"] = [r["per_s"] for r in runs]
+        figures[f"{key}_received_total"] = sum(r["received"] for r in runs)
+        figures[f"{key}_sent_twice_total"] = sum(r["sent_twice"] for r in runs)
+        figures[f"{key}_rows_marked_sent_total"] = sum(r["rows_marked_sent"] for r in runs)
+    return figures
+
+
 def run() -> dict:
-    figures: dict[str, object] = {"pending_rows": PENDING, "due_rows": DUE}
+    figures: dict[str, object] = {"batch_size": _batch_size()}
     database_url = _recreate_database()
+    if PARTS == "e2e":
+        figures.update(_end_to_end_runs(database_url))
+        figures["load_average_1m_at_end"] = os.getloadavg()[0]
+        return figures
+    figures.update({"pending_rows": PENDING, "due_rows": DUE})
     env = _env(database_url)
     figures["beat_rss_mb_0_pending"] = _beat_rss_mb(env)
 
@@ -307,11 +386,22 @@ def run() -> dict:
         rows=DUE,
         due="now() - interval '1 minute' - g * interval '1 millisecond'",
     )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE followups_followup")
     for batch_size in (100, 500):
         figures.update(_claim_rate(batch_size))
+    figures.update(_after_burst({"complaint_id__in": complaint_ids}))
     from followups.models import FollowUp
 
     FollowUp.objects.filter(complaint_id__in=complaint_ids).delete()
-    figures.update(_end_to_end(database_url, workers=2))
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE followups_followup")
+    figures.update(_end_to_end_runs(database_url))
     figures["load_average_1m_at_end"] = os.getloadavg()[0]
     return figures
+
+
+def _batch_size() -> int:
+    from followups import conf
+
+    return conf.batch_size()

@@ -28,6 +28,25 @@ INTERRUPTED = (
 )
 
 
+# An idle tick is this one statement: both probes use partial indexes (leased rows, scheduled
+# email rows), so its cost does not grow with the table. Only when one says yes does more run.
+PROBE_SQL = """
+SELECT EXISTS (SELECT 1 FROM followups_followup
+                WHERE state IN ('queued', 'sending') AND lease_expires_at < %s),
+       EXISTS (SELECT 1 FROM followups_followup
+                WHERE state = 'scheduled' AND channel = 'email' AND due_at <= %s)
+"""
+
+
+def probe(*, now: datetime) -> tuple[bool, bool]:
+    """(some lease has expired, some email row is due), in one round trip."""
+    value = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(PROBE_SQL, [value, value])
+        stuck, due = cursor.fetchone()
+    return bool(stuck), bool(due)
+
+
 def recover_stuck_leases(*, now: datetime | None = None) -> dict[str, int]:
     """Rows whose worker died: queued ones go back to the schedule (nothing was sent); rows caught
     mid-send become visible failures, because sending again could reach the customer twice."""
@@ -35,6 +54,10 @@ def recover_stuck_leases(*, now: datetime | None = None) -> dict[str, int]:
     # The common case is that nothing is stuck: one indexed probe, then done.
     if not FollowUp.objects.filter(state__in=LEASED_STATES, lease_expires_at__lt=now).exists():
         return {"requeued": 0, "failed": 0}
+    return _recover(now)
+
+
+def _recover(now: datetime) -> dict[str, int]:
     requeued = FollowUp.objects.filter(state=State.QUEUED, lease_expires_at__lt=now).update(
         state=State.SCHEDULED, claim_token=None, lease_expires_at=None, note="Hand-off expired; queued again"
     )
@@ -122,7 +145,13 @@ def dispatch_due_followups(
     now = now or timezone.now()
     batch_size = batch_size or conf.batch_size()
     deadline = time.monotonic() + (time_budget if time_budget is not None else conf.dispatch_time_budget())
-    recover_stuck_leases(now=now)
+    stuck, due = probe(now=now)
+    if stuck:
+        _recover(now)
+        # Recovered queued rows are due again; claim them in this same run.
+        due = True
+    if not due:
+        return 0
     handed = 0
     while True:
         token, ids = claim_due_batch(now=now, batch_size=batch_size)

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
-from complaints.models import Complaint, EventKind, Status
+from complaints.models import Complaint, Customer, EventKind, Status
 from complaints.services.timeline import record_event
 from followups import timing
 from followups.matching import choose_policy
@@ -18,7 +18,11 @@ FOLLOW_UP_STATUSES = (Status.RESOLVED, Status.CLOSED)
 
 
 def customer_zone(complaint: Complaint) -> ZoneInfo:
-    zone = complaint.customer.time_zone
+    return zone_of(complaint.customer)
+
+
+def zone_of(customer: Customer) -> ZoneInfo:
+    zone = customer.time_zone
     return zone if isinstance(zone, ZoneInfo) else ZoneInfo(str(zone))
 
 

@@ -20,8 +20,8 @@ from django.utils import timezone
 from complaints.models import Customer, EventKind, TimelineEvent
 from followups import conf, timing
 from followups.models import Channel, FollowUp, Purpose, State
-from followups.services.emails import build_followup_email
-from followups.services.scheduling import FOLLOW_UP_STATUSES, customer_zone, step_due_at
+from followups.services.emails import FollowUpMailer
+from followups.services.scheduling import FOLLOW_UP_STATUSES, step_due_at, zone_of
 
 logger = logging.getLogger(__name__)
 MARK_SENT_EVERY = 20
@@ -81,7 +81,7 @@ def _check_and_mark_sending(ids: list[int], token: str, now: datetime, result: B
         for row in rows:
             row.claim_token = None
             row.lease_expires_at = None
-            tz = customer_zone(row.complaint)
+            tz = zone_of(row.customer)
             if row.complaint.status not in FOLLOW_UP_STATUSES:
                 row.state, row.note = State.CANCELLED, f"Case is {row.complaint.get_status_display().lower()}"
                 row.finished_at = now
@@ -171,7 +171,7 @@ def _fallbacks_for(sent: list[FollowUp], now: datetime) -> list[FollowUp]:
                 purpose=Purpose.FALLBACK,
                 parent=row,
                 channel=step.fallback_channel,
-                due_at=step_due_at(step=step, start=now, tz=customer_zone(row.complaint), fallback=True),
+                due_at=step_due_at(step=step, start=now, tz=zone_of(row.customer), fallback=True),
             )
         )
     return fallbacks
@@ -186,11 +186,19 @@ def send_followup_batch(*, ids: list[int], token: str, now: datetime | None = No
     if rows:
         # One SMTP connection for the whole batch: a new one per message costs a third of the rate.
         connection = get_connection(fail_silently=False)
+        mailer = FollowUpMailer()
         try:
-            connection.open()
+            try:
+                connection.open()
+            except Exception as error:
+                # The server is unreachable: nothing left, so every row may be retried safely.
+                logger.warning("SMTP server unavailable, %s follow-up(s) rescheduled: %s", len(rows), error)
+                for row in rows:
+                    _record_failure(row, error, now, result)
+                rows = []
             for row in rows:
                 try:
-                    message = build_followup_email(row)
+                    message = mailer.build(row)
                     message.connection = connection
                     message.send()
                 except Exception as error:
