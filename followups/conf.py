@@ -48,3 +48,10 @@ def sending_lease() -> timedelta:
 def dispatch_time_budget() -> float:
     """Seconds one dispatcher run keeps claiming before leaving the rest to the next tick."""
     return float(getattr(settings, "FOLLOWUPS_DISPATCH_BUDGET_SECONDS", 45))
+
+
+def send_time_budget() -> float:
+    """Seconds a send task keeps sending before handing the rest of its batch back to the
+    schedule: well inside the soft time limit, so a slow mail server never strands a batch."""
+    soft_limit = float(getattr(settings, "CELERY_TASK_SOFT_TIME_LIMIT", 120))
+    return float(getattr(settings, "FOLLOWUPS_SEND_BUDGET_SECONDS", soft_limit / 2))

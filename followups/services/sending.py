@@ -8,10 +8,12 @@ its rows no longer `queued` under its claim token and does nothing.
 import contextlib
 import logging
 import smtplib
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import F
@@ -196,11 +198,20 @@ def send_followup_batch(*, ids: list[int], token: str, now: datetime | None = No
                 for row in rows:
                     _record_failure(row, error, now, result)
                 rows = []
-            for row in rows:
+            deadline = time.monotonic() + conf.send_time_budget()
+            for index, row in enumerate(rows):
+                if time.monotonic() > deadline:
+                    _hand_back(rows[index:], now, result)
+                    break
                 try:
                     message = mailer.build(row)
                     message.connection = connection
                     message.send()
+                except SoftTimeLimitExceeded:
+                    # The message in flight may or may not have left: it stays in `sending` and
+                    # becomes a visible failure, never a second email. The rest were not tried.
+                    _hand_back(rows[index + 1 :], now, result)
+                    break
                 except Exception as error:
                     logger.warning("Follow-up %s not sent: %s", row.pk, error)
                     _record_failure(row, error, now, result)
@@ -215,6 +226,18 @@ def send_followup_batch(*, ids: list[int], token: str, now: datetime | None = No
             _mark_sent(accepted, result)
     _record_outcomes(sent, result, now)
     return result
+
+
+def _hand_back(untried: list[FollowUp], now: datetime, result: BatchResult) -> None:
+    """Rows this task never tried go back to the schedule, due now, without using an attempt."""
+    ids = [row.pk for row in untried]
+    if not ids:
+        return
+    FollowUp.objects.filter(pk__in=ids, state=State.SENDING).update(
+        state=State.SCHEDULED, due_at=now, lease_expires_at=None, attempts=F("attempts") - 1
+    )
+    result.rescheduled.extend(ids)
+    logger.info("Send budget used up: %s follow-up(s) handed back to the schedule", len(ids))
 
 
 def _mark_sent(accepted: list[int], result: BatchResult) -> None:

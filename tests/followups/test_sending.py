@@ -219,3 +219,44 @@ def test_operators_can_dispatch_by_hand(capsys, django_capture_on_commit_callbac
     with django_capture_on_commit_callbacks(execute=False):
         call_command("dispatch_followups")
     assert "Handed 1 follow-up(s)" in capsys.readouterr().out
+
+
+@time_machine.travel(DUE, tick=False)
+def test_a_batch_out_of_time_hands_its_untried_rows_back_without_using_an_attempt(smtp, settings) -> None:
+    settings.FOLLOWUPS_SEND_BUDGET_SECONDS = 0  # a mail server so slow the budget is gone at once
+    resolved_case(email="one@example.com")
+    resolved_case(email="two@example.com")
+    token, ids = claim_due_batch(now=DUE, batch_size=100)
+
+    result = send_followup_batch(ids=ids, token=token)
+
+    assert sorted(result.rescheduled) == sorted(ids) and result.sent == [] and smtp.messages == []
+    rows = FollowUp.objects.all()
+    assert {(r.state, r.attempts, r.due_at) for r in rows} == {(State.SCHEDULED, 0, DUE)}
+
+
+@time_machine.travel(DUE, tick=False)
+def test_the_soft_time_limit_mid_batch_never_sends_twice(smtp, monkeypatch) -> None:
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from followups.services import emails
+
+    for address in ("one@example.com", "two@example.com", "three@example.com"):
+        resolved_case(email=address)
+    token, ids = claim_due_batch(now=DUE, batch_size=100)
+    real_build, built = emails.FollowUpMailer.build, []
+
+    def build_until_the_limit(self, row):  # type: ignore[no-untyped-def]
+        built.append(row.pk)
+        if len(built) == 2:  # Celery raises this inside the task when its soft limit passes
+            raise SoftTimeLimitExceeded()
+        return real_build(self, row)
+
+    monkeypatch.setattr(emails.FollowUpMailer, "build", build_until_the_limit)
+
+    result = send_followup_batch(ids=ids, token=token)
+
+    states = dict(FollowUp.objects.values_list("pk", "state"))
+    assert len(smtp.messages) == 1 and len(result.sent) == 1
+    assert states[built[1]] == State.SENDING  # in flight: recovered later as a visible failure
+    assert [states[pk] for pk in ids if pk not in built] == [State.SCHEDULED]
