@@ -101,7 +101,7 @@ def submit_public_complaint(
 
     from complaints.public.tasks import send_public_acknowledgement
 
-    transaction.on_commit(lambda: send_public_acknowledgement.delay(complaint.pk))
+    transaction.on_commit(lambda: send_public_acknowledgement.delay(complaint.pk), robust=True)
     return complaint
 
 
@@ -125,5 +125,5 @@ def add_customer_information(
     if locked.owner_id is not None:
         from complaints.public.tasks import notify_owner_customer_added
 
-        transaction.on_commit(lambda: notify_owner_customer_added.delay(locked.pk))
+        transaction.on_commit(lambda: notify_owner_customer_added.delay(locked.pk), robust=True)
     return locked

@@ -232,7 +232,7 @@ def propose_compensation(
         from resolutions.tasks import notify_supervisors_of_request
 
         object_id = compensation.pk
-        transaction.on_commit(lambda: notify_supervisors_of_request.delay(object_id))
+        transaction.on_commit(lambda: notify_supervisors_of_request.delay(object_id), robust=True)
     return compensation
 
 

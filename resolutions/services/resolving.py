@@ -222,7 +222,7 @@ def _complete(*, resolution: Resolution, case: Complaint, actor: User, now: date
     from resolutions.tasks import send_resolution_confirmation
 
     object_id = resolution.pk
-    transaction.on_commit(lambda: send_resolution_confirmation.delay(object_id))
+    transaction.on_commit(lambda: send_resolution_confirmation.delay(object_id), robust=True)
 
 
 def complete_waiting_resolution(*, resolution: Resolution, actor: User, now: datetime) -> bool:
