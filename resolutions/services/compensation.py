@@ -181,12 +181,16 @@ def propose_compensation(
     budget); above it, it waits for a supervisor and the supervisors are emailed."""
     now = now or timezone.now()
     case = _lock_case(complaint)
-    # Checked under the case lock: a double submit waits here and then finds the first one's row.
-    existing = Compensation.objects.filter(idempotency_key=idempotency_key).first()
+    # Under the case lock, so a double submit waits here and then finds the first one's record.
+    # Only this case's: a key sent with another case's form must not return (or reveal) that
+    # case's record before the permission check.
+    existing = Compensation.objects.filter(complaint=case, idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
     if not can_work_on(actor, case):
         raise PermissionDenied("You cannot work on this case.")
+    if Compensation.objects.filter(idempotency_key=idempotency_key).exists():
+        raise ValidationError("This form was already sent for another case. Reload the page and try again.")
     if case.status == Status.WITHDRAWN:
         raise ValidationError("A withdrawn case gets no compensation.")
     if not reason.strip():
