@@ -22,6 +22,7 @@ from complaints.public.forms import AddInformationForm, PublicComplaintForm, Sta
 from complaints.public.ratelimit import RateLimit, hit_public_form
 from complaints.public.services import add_customer_information, submit_public_complaint
 from complaints.public.timeline import public_timeline
+from portal.links import bad_link_response
 from portal.signing import LinkError
 
 
@@ -110,7 +111,7 @@ def received(request: HttpRequest, token: str) -> HttpResponse:
     try:
         reference = links.reference_from_received_token(token)
     except LinkError as error:
-        return _link_problem(request, str(error))
+        return bad_link_response(request, str(error))
     return render(request, "complaints/public/received.html", {"reference": reference})
 
 
@@ -128,7 +129,7 @@ def _status_page(
     try:
         complaint = links.complaint_for_status_link(reference=reference, token=token)
     except LinkError as error:
-        return _link_problem(request, str(error))
+        return bad_link_response(request, str(error))
     form = AddInformationForm()
     status = 200
     if request.method == "POST":
@@ -160,10 +161,6 @@ def _status_page(
         status=status,
     )
     return _with_retry_after(response, limit)
-
-
-def _link_problem(request: HttpRequest, reason: str) -> HttpResponse:
-    return render(request, "complaints/public/link_problem.html", {"reason": reason}, status=403)
 
 
 @role_required()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.roles import Role, has_role
 from complaints.access import can_work_on
 from complaints.models import Complaint, EventKind, Status
+from complaints.services.locking import refresh_from
 from complaints.services.timeline import record_event
 from resolutions.conf import currencies
 from resolutions.models import (
@@ -293,7 +294,7 @@ def approve_compensation(
         from resolutions.services.resolving import complete_waiting_resolution
 
         complete_waiting_resolution(resolution=locked.resolution, actor=actor, now=now)  # type: ignore[arg-type]
-    _copy(compensation, locked)
+    refresh_from(compensation, locked)
     return compensation
 
 
@@ -319,7 +320,7 @@ def reject_compensation(
         from resolutions.services.resolving import set_aside_waiting_resolution
 
         set_aside_waiting_resolution(resolution=locked.resolution, actor=actor)  # type: ignore[arg-type]
-    _copy(compensation, locked)
+    refresh_from(compensation, locked)
     return compensation
 
 
@@ -343,7 +344,7 @@ def issue_compensation(
     locked.external_reference = external_reference.strip()
     locked.save(update_fields=["status", "issued_by", "issued_at", "external_reference"])
     _event(locked, actor, f"Compensation issued, reference {locked.external_reference}.")
-    _copy(compensation, locked)
+    refresh_from(compensation, locked)
     return compensation
 
 
@@ -370,10 +371,5 @@ def cancel_compensation(*, compensation: Compensation, actor: User, reason: str)
         from resolutions.services.resolving import set_aside_waiting_resolution
 
         set_aside_waiting_resolution(resolution=locked.resolution, actor=actor)  # type: ignore[arg-type]
-    _copy(compensation, locked)
+    refresh_from(compensation, locked)
     return compensation
-
-
-def _copy(stale: Compensation, fresh: Compensation) -> None:
-    for field in fresh._meta.concrete_fields:
-        setattr(stale, field.attname, getattr(fresh, field.attname))
