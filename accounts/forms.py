@@ -1,4 +1,3 @@
-from functools import partial
 from typing import Any
 
 from django.contrib.auth.forms import PasswordResetForm
@@ -12,4 +11,9 @@ class QueuedPasswordResetForm(PasswordResetForm):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         for user in self.get_users(self.cleaned_data["email"]):
-            transaction.on_commit(partial(send_password_reset_email_task.delay, user.pk))
+            # A function, not functools.partial: Django logs a robust callback's failure by its
+            # __qualname__, which a partial lacks (the log call itself would then raise).
+            def enqueue(user_id: int = user.pk) -> None:
+                send_password_reset_email_task.delay(user_id)
+
+            transaction.on_commit(enqueue, robust=True)

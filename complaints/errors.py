@@ -1,7 +1,7 @@
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from complaints.models import Complaint
+    from complaints.models import Complaint, Customer
 
 
 class ComplaintError(Exception):
@@ -24,3 +24,12 @@ class DuplicateComplaint(ComplaintError):
         super().__init__(
             f"{existing.customer.name} already has an open {existing.category} case: {existing.reference}."
         )
+
+
+class CustomerExists(ComplaintError):
+    """Another customer already holds this email address (recorded at the same moment, since the
+    form checked just before); the agent takes the complaint for them instead."""
+
+    def __init__(self, existing: "Customer") -> None:
+        self.existing = existing
+        super().__init__(f"{existing.name} already has this email: take the complaint for them.")

@@ -16,3 +16,15 @@ def deliver_case_email_task(self, email_id: int) -> None:  # type: ignore[no-unt
         deliver_case_email(email_id=email_id, final_attempt=self.request.retries >= self.max_retries)
     except DeliveryFailed as failure:
         raise self.retry(exc=failure, countdown=min(600, 10 * 2**self.request.retries)) from failure
+
+
+@shared_task
+def recover_unsent_mail() -> None:
+    """Beat runs this every two minutes: mail whose message to the worker was lost is queued
+    again, and case emails whose send was interrupted are shown as failed."""
+    from complaints.public.notifications import requeue_unsent_acknowledgements
+    from complaints.services.mail_recovery import fail_interrupted_case_emails, requeue_unsent_case_emails
+
+    requeue_unsent_case_emails()
+    fail_interrupted_case_emails()
+    requeue_unsent_acknowledgements()

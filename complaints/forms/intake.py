@@ -3,7 +3,6 @@
 from typing import Any
 
 from django import forms
-from django.db.models.functions import Lower
 
 from complaints.models import Category, Channel, Complaint, Customer, Emotion, Product, Severity
 
@@ -36,11 +35,7 @@ class CustomerForm(forms.ModelForm):
         cleaned = super().clean() or {}
         email, phone = cleaned.get("email"), cleaned.get("phone")
         if email:
-            match = (
-                Customer.objects.annotate(email_lower=Lower("email"))
-                .filter(email_lower=email.lower())
-                .first()
-            )
+            match = Customer.objects.get_by_email(email)
             if match is not None:
                 self.existing_customer = match
                 self.add_error("email", f"{match.name} already has this email: take the complaint for them.")

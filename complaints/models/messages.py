@@ -56,6 +56,8 @@ class CaseEmail(models.Model):
 
     class State(models.TextChoices):
         QUEUED = "queued", "Queued"
+        # Claimed by one worker, which is talking to the mail server: nobody else may send it.
+        SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
 
@@ -74,12 +76,21 @@ class CaseEmail(models.Model):
     last_error = models.TextField(blank=True, max_length=2_000)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    handled_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When delivery last acted on it: claimed it to send, recorded a failed attempt, "
+        "or queued it again after the message to the worker was lost.",
+    )
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["complaint", "-created_at"], name="case_email_by_case"),
-            models.Index(fields=["created_at"], name="case_email_queued", condition=Q(state="queued")),
+            # The few emails not yet delivered, for the sweeper that recovers lost or stuck sends.
+            models.Index(
+                fields=["created_at"], name="case_email_unsent", condition=Q(state__in=["queued", "sending"])
+            ),
         ]
 
     def __str__(self) -> str:

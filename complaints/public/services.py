@@ -3,8 +3,7 @@
 from collections.abc import Sequence
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
-from django.db.models.functions import Lower
+from django.db import IntegrityError, transaction
 
 from complaints.errors import ComplaintError
 from complaints.models import (
@@ -47,14 +46,17 @@ def find_or_create_customer(*, name: str, email: str, phone: str = "", time_zone
     An unauthenticated form never overwrites what we hold about a known customer: it only
     fills a phone number we did not have.
     """
-    # No ORDER BY ... LIMIT here: PostgreSQL may then walk the primary key through millions of
-    # rows instead of using the lower(email) index. The few matches are sorted here instead.
-    matches = list(
-        Customer.objects.annotate(email_lower=Lower("email")).filter(email_lower=email.lower()).order_by()
-    )
-    existing = min(matches, key=lambda customer: customer.pk) if matches else None
+    existing = Customer.objects.get_by_email(email)
     if existing is None:
-        return Customer.objects.create(name=name, email=email, phone=phone, time_zone=time_zone)
+        try:
+            with transaction.atomic():  # a savepoint: the complaint's transaction goes on
+                return Customer.objects.create(name=name, email=email, phone=phone, time_zone=time_zone)
+        except IntegrityError:
+            # The same person submitted twice at once and the other request recorded them first;
+            # the unique index made this one wait for it, so it is visible now.
+            existing = Customer.objects.get_by_email(email)
+            if existing is None:
+                raise
     if phone and not existing.phone:
         existing.phone = phone
         existing.save(update_fields=["phone"])
@@ -99,7 +101,7 @@ def submit_public_complaint(
 
     from complaints.public.tasks import send_public_acknowledgement
 
-    transaction.on_commit(lambda: send_public_acknowledgement.delay(complaint.pk))
+    transaction.on_commit(lambda: send_public_acknowledgement.delay(complaint.pk), robust=True)
     return complaint
 
 
@@ -123,5 +125,5 @@ def add_customer_information(
     if locked.owner_id is not None:
         from complaints.public.tasks import notify_owner_customer_added
 
-        transaction.on_commit(lambda: notify_owner_customer_added.delay(locked.pk))
+        transaction.on_commit(lambda: notify_owner_customer_added.delay(locked.pk), robust=True)
     return locked

@@ -80,7 +80,9 @@ def queue_case_email(
         )
     from complaints.tasks import deliver_case_email_task
 
-    transaction.on_commit(lambda: deliver_case_email_task.delay(email.pk))
+    # Robust: if the broker is down the email stays queued (and the agent's action stands); the
+    # sweeper (`complaints.services.mail_recovery`) queues it again a few minutes later.
+    transaction.on_commit(lambda: deliver_case_email_task.delay(email.pk), robust=True)
     return email
 
 
@@ -91,11 +93,17 @@ class DeliveryFailed(Exception):
 def deliver_case_email(*, email_id: int, final_attempt: bool = False) -> CaseEmail:
     """Send one queued email; record the outcome on the email and the case's timeline.
 
-    Raises `DeliveryFailed` after recording a failure that should be retried. A redelivered task
-    finds the email already sent and does nothing; the conditional UPDATE records one success only.
+    The email is claimed before it is sent: a conditional UPDATE moves it from queued to sending,
+    and only the task whose UPDATE changed the row sends. A redelivered task, or a second one
+    queued by the sweeper, finds it sending or sent and does nothing, so the customer never gets
+    it twice. Raises `DeliveryFailed` after recording a failure that should be retried (the email
+    goes back to queued).
     """
+    claimed = CaseEmail.objects.filter(pk=email_id, state=CaseEmail.State.QUEUED).update(
+        state=CaseEmail.State.SENDING, handled_at=timezone.now()
+    )
     email = CaseEmail.objects.select_related("complaint").get(pk=email_id)
-    if email.state != CaseEmail.State.QUEUED:
+    if not claimed:
         return email
     message = EmailMessage(
         subject=email.subject,
@@ -109,17 +117,16 @@ def deliver_case_email(*, email_id: int, final_attempt: bool = False) -> CaseEma
     except Exception as error:  # any transport error: SMTP, socket, DNS
         return _record_failure(email, error, final_attempt=final_attempt)
     with transaction.atomic():
-        updated = CaseEmail.objects.filter(pk=email.pk, state=CaseEmail.State.QUEUED).update(
+        CaseEmail.objects.filter(pk=email.pk).update(
             state=CaseEmail.State.SENT, sent_at=timezone.now(), attempts=email.attempts + 1, last_error=""
         )
-        if updated:
-            record_event(
-                complaint=email.complaint,
-                kind=EventKind.EMAIL_SENT,
-                actor=email.sent_by,
-                note=email.subject,
-                data={"email_id": email.pk, "to": email.to_address},
-            )
+        record_event(
+            complaint=email.complaint,
+            kind=EventKind.EMAIL_SENT,
+            actor=email.sent_by,
+            note=email.subject,
+            data={"email_id": email.pk, "to": email.to_address},
+        )
     email.refresh_from_db()
     return email
 
@@ -132,6 +139,7 @@ def _record_failure(email: CaseEmail, error: Exception, *, final_attempt: bool) 
         CaseEmail.objects.filter(pk=email.pk).update(
             attempts=attempts,
             last_error=reason,
+            handled_at=timezone.now(),
             state=CaseEmail.State.FAILED if give_up else CaseEmail.State.QUEUED,
         )
         record_event(

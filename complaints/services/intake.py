@@ -1,13 +1,14 @@
 from datetime import datetime, tzinfo
+from typing import cast
 
 import phonenumbers
 from django.contrib.auth.models import User
-from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from complaints.errors import DuplicateComplaint
+from complaints.errors import CustomerExists, DuplicateComplaint
 from complaints.models import (
     OPEN_STATUSES,
     Category,
@@ -20,6 +21,7 @@ from complaints.models import (
     Severity,
     Source,
 )
+from complaints.models.customers import CustomerQuerySet
 from complaints.services.references import reserve_references
 from complaints.services.targets import apply_response_target
 from complaints.services.timeline import record_event
@@ -111,13 +113,23 @@ def create_customer(
     preferred_channel: str = Customer.PreferredChannel.EMAIL,
     time_zone: str | tzinfo = "UTC",
 ) -> Customer:
-    return Customer.objects.create(
-        name=name.strip(),
-        email=email.strip(),
-        phone=phone,
-        preferred_channel=preferred_channel,
-        time_zone=time_zone,
-    )
+    """Record a new customer. Raises `CustomerExists` when the email is already on file: the form
+    checks first, but a second agent (or the public form) may record the same person meanwhile,
+    and the unique index is what decides."""
+    try:
+        with transaction.atomic():  # a savepoint, so the caller's transaction survives a refusal
+            return Customer.objects.create(
+                name=name.strip(),
+                email=email.strip(),
+                phone=phone,
+                preferred_channel=preferred_channel,
+                time_zone=time_zone,
+            )
+    except IntegrityError:
+        existing = Customer.objects.get_by_email(email)
+        if existing is None:
+            raise
+        raise CustomerExists(existing) from None
 
 
 def normalise_phone(text: str, region: str) -> str | None:
@@ -139,20 +151,17 @@ def find_customers(
     query = " ".join(query.split())
     if not query:
         return Customer.objects.none()
-    if query.upper().startswith(REFERENCE_PREFIX):
-        condition = Q(complaints__reference=query.upper())
-    elif "@" in query:
-        condition = Q(email_lower=query.lower())
-    elif (phone := normalise_phone(query, region)) is not None and sum(c.isdigit() for c in query) >= 6:
-        condition = Q(phone=phone)
-    else:
-        condition = Q(name_lower__startswith=query.lower())
     among = Customer.objects.all() if among is None else among
-    return (
-        among.annotate(email_lower=Lower("email"), name_lower=Lower("name"))
-        .filter(condition)
-        .order_by("name_lower", "id")[:limit]
-    )
+    if query.upper().startswith(REFERENCE_PREFIX):
+        found = among.filter(complaints__reference=query.upper())
+    elif "@" in query:
+        # Every Customer queryset is a CustomerQuerySet (the model's manager makes them).
+        found = cast(CustomerQuerySet, among).with_email(query)
+    elif (phone := normalise_phone(query, region)) is not None and sum(c.isdigit() for c in query) >= 6:
+        found = among.filter(phone=phone)
+    else:
+        found = among.alias(name_lower=Lower("name")).filter(name_lower__startswith=query.lower())
+    return found.annotate(name_lower=Lower("name")).order_by("name_lower", "id")[:limit]
 
 
 def earlier_complaints(*, customer: Customer, limit: int = 10) -> QuerySet[Complaint]:

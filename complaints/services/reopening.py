@@ -42,5 +42,5 @@ def reopen_complaint(
     if owner is not None and owner.is_active and owner.email:
         from complaints.tasks import notify_owner_reopened
 
-        transaction.on_commit(lambda: notify_owner_reopened.delay(complaint.pk))
+        transaction.on_commit(lambda: notify_owner_reopened.delay(complaint.pk), robust=True)
     return complaint

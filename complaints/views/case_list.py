@@ -57,10 +57,22 @@ def filtered_cases(user: Any, data: dict[str, Any]) -> QuerySet[Complaint]:
 
 @role_required()
 def case_list(request: HttpRequest) -> HttpResponse:
-    form = CaseFilterForm(request.GET or None, owners=assignable_users())
+    return _render_list(request, request.GET)
+
+
+def _render_list(
+    request: HttpRequest,
+    params: QueryDict,
+    *,
+    reassign_form: BulkReassignForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The list for the filters in `params`; after a refused reassignment, with the bound form so
+    the ticked cases, the new owner and the note come back as they were, errors beside them."""
+    form = CaseFilterForm(params or None, owners=assignable_users())
     data = form.cleaned_data if form.is_valid() else {}
     cases = filtered_cases(request.user, data).select_related("customer", "category", "severity", "owner")
-    cursor = _cursor(request.GET.get("after", ""))
+    cursor = _cursor(params.get("after", ""))
     if cursor is not None:
         received_at, pk = cursor
         cases = cases.filter(Q(received_at__lt=received_at) | Q(received_at=received_at, id__lt=pk))
@@ -69,19 +81,27 @@ def case_list(request: HttpRequest) -> HttpResponse:
     page, more = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
     next_query = None
     if more:
-        params = request.GET.copy()
+        next_params = params.copy()
         last = page[-1]
-        params["after"] = f"{last.received_at.isoformat()}_{last.pk}"
-        next_query = params.urlencode()
+        next_params["after"] = f"{last.received_at.isoformat()}_{last.pk}"
+        next_query = next_params.urlencode()
+    first_params = params.copy()
+    first_params.pop("after", None)
+    supervising = can_reassign(request.user)
+    if supervising and reassign_form is None:
+        reassign_form = BulkReassignForm()
     context = {
         "form": form,
         "cases": page,
         "next_query": next_query,
+        "first_query": first_params.urlencode(),
+        "back": params.urlencode(),
         "paged": cursor is not None,
-        "supervising": can_reassign(request.user),
-        "reassign_form": BulkReassignForm() if can_reassign(request.user) else None,
+        "supervising": supervising,
+        "reassign_form": reassign_form if supervising else None,
+        "selected": set(request.POST.getlist("cases")) if request.method == "POST" else set(),
     }
-    return render(request, "complaints/case_list.html", context)
+    return render(request, "complaints/case_list.html", context, status=status)
 
 
 @require_POST
@@ -89,12 +109,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def bulk_reassign(request: HttpRequest) -> HttpResponse:
     form = BulkReassignForm(request.POST)
     form.fields["cases"].queryset = visible_complaints(request.user)  # type: ignore[attr-defined]
-    back = request.POST.get("back", "")
-    if not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label or 'Reassign'}: {' '.join(str(e) for e in errors)}")
-    else:
+    # Back to the same filters; re-encoded so nothing but a query string follows the fixed path.
+    back = QueryDict(request.POST.get("back", ""))
+    if form.is_valid():
         try:
             moved = reassign_complaints(
                 complaints=form.cleaned_data["cases"],
@@ -103,12 +120,12 @@ def bulk_reassign(request: HttpRequest) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ComplaintError as refusal:
-            messages.error(request, str(refusal))
+            form.add_error(None, str(refusal))
         else:
             new_owner = form.cleaned_data["to_user"]
             messages.success(
                 request, f"{len(moved)} case(s) reassigned to {new_owner.get_full_name() or new_owner}."
             )
-    # Back to the same filters; re-encoded so nothing but a query string follows the fixed path.
-    query = QueryDict(back).urlencode()
-    return redirect(f"{reverse('complaints:list')}?{query}" if query else reverse("complaints:list"))
+            query = back.urlencode()
+            return redirect(f"{reverse('complaints:list')}?{query}" if query else reverse("complaints:list"))
+    return _render_list(request, back, reassign_form=form, status=400)

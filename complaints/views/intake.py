@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.permissions import role_required
 from complaints.access import visible_complaints, visible_customers
-from complaints.errors import DuplicateComplaint
+from complaints.errors import CustomerExists, DuplicateComplaint
 from complaints.forms.intake import ComplaintForm, CustomerForm, CustomerSearchForm
 from complaints.models import Complaint, Customer
 from complaints.services.intake import create_customer, find_customers, submit_complaint
@@ -96,18 +96,23 @@ def intake_new_customer(request: HttpRequest) -> HttpResponse:
         customer_form = CustomerForm(request.POST, prefix="customer")
         form = ComplaintForm(request.POST)
         if customer_form.is_valid() and form.is_valid():
-            with transaction.atomic():
-                data = customer_form.cleaned_data
-                customer = create_customer(
-                    name=data["name"],
-                    email=data["email"],
-                    phone=data["phone"],
-                    preferred_channel=data["preferred_channel"],
-                    time_zone=data["time_zone"],
-                )
-                # A new customer cannot have an open case yet: no duplicate check needed.
-                complaint = _record(request, form, customer)
-            return _recorded(request, complaint)
+            try:
+                with transaction.atomic():
+                    data = customer_form.cleaned_data
+                    customer = create_customer(
+                        name=data["name"],
+                        email=data["email"],
+                        phone=data["phone"],
+                        preferred_channel=data["preferred_channel"],
+                        time_zone=data["time_zone"],
+                    )
+                    # A new customer cannot have an open case yet: no duplicate check needed.
+                    complaint = _record(request, form, customer)
+            except CustomerExists as exists:
+                customer_form.existing_customer = exists.existing
+                customer_form.add_error("email", str(exists))
+            else:
+                return _recorded(request, complaint)
     else:
         customer_form = CustomerForm(prefix="customer", initial={"name": request.GET.get("name", "")[:200]})
         form = ComplaintForm()

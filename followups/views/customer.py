@@ -17,11 +17,8 @@ from followups.forms import SurveyForm
 from followups.models import FollowUp
 from followups.services.emails import SURVEY_PURPOSE, UNSUBSCRIBE_PURPOSE, unsubscribe_url
 from followups.services.surveys import amend_deadline, can_answer, record_survey_answer, unsubscribe_customer
+from portal.links import bad_link_response
 from portal.signing import LinkError, read_link_token
-
-
-def _link_error(request: HttpRequest, error: str) -> HttpResponse:
-    return render(request, "followups/link_error.html", {"error": error}, status=400)
 
 
 @require_http_methods(["GET", "POST"])
@@ -29,10 +26,10 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
     try:
         pk = read_link_token(purpose=SURVEY_PURPOSE, token=token, max_age=conf.survey_link_max_age())
     except LinkError as error:
-        return _link_error(request, str(error))
+        return bad_link_response(request, str(error))
     followup = FollowUp.objects.select_related("complaint", "customer").filter(pk=int(pk)).first()
     if followup is None:
-        return _link_error(request, "This link is not valid.")
+        return bad_link_response(request, "This link is not valid.")
     now = timezone.now()
     initial = {}
     if followup.has_answer:
@@ -76,10 +73,10 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
             purpose=UNSUBSCRIBE_PURPOSE, token=token, max_age=conf.unsubscribe_link_max_age()
         )
     except LinkError as error:
-        return _link_error(request, str(error))
+        return bad_link_response(request, str(error))
     customer = Customer.objects.filter(pk=int(pk)).first()
     if customer is None:
-        return _link_error(request, "This link is not valid.")
+        return bad_link_response(request, "This link is not valid.")
     if request.method == "POST":
         unsubscribe_customer(customer=customer)
         messages.success(request, "You will get no more follow-up messages from us.")

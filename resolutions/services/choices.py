@@ -66,7 +66,7 @@ def send_solution_options(
     from resolutions.tasks import email_solution_options
 
     object_id = case.pk
-    transaction.on_commit(lambda: email_solution_options.delay(object_id))
+    transaction.on_commit(lambda: email_solution_options.delay(object_id), robust=True)
     complaint.refresh_from_db()
     return offers
 
@@ -102,5 +102,5 @@ def record_customer_choice(
     from resolutions.tasks import notify_owner_of_choice
 
     object_id = offer.pk
-    transaction.on_commit(lambda: notify_owner_of_choice.delay(object_id))
+    transaction.on_commit(lambda: notify_owner_of_choice.delay(object_id), robust=True)
     return offer

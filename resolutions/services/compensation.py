@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.roles import Role, has_role
 from complaints.access import can_work_on
 from complaints.models import Complaint, EventKind, Status
+from complaints.services.locking import refresh_from
 from complaints.services.timeline import record_event
 from resolutions.conf import currencies
 from resolutions.models import (
@@ -181,12 +182,16 @@ def propose_compensation(
     budget); above it, it waits for a supervisor and the supervisors are emailed."""
     now = now or timezone.now()
     case = _lock_case(complaint)
-    # Checked under the case lock: a double submit waits here and then finds the first one's row.
-    existing = Compensation.objects.filter(idempotency_key=idempotency_key).first()
+    # Under the case lock, so a double submit waits here and then finds the first one's record.
+    # Only this case's: a key sent with another case's form must not return (or reveal) that
+    # case's record before the permission check.
+    existing = Compensation.objects.filter(complaint=case, idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
     if not can_work_on(actor, case):
         raise PermissionDenied("You cannot work on this case.")
+    if Compensation.objects.filter(idempotency_key=idempotency_key).exists():
+        raise ValidationError("This form was already sent for another case. Reload the page and try again.")
     if case.status == Status.WITHDRAWN:
         raise ValidationError("A withdrawn case gets no compensation.")
     if not reason.strip():
@@ -232,7 +237,7 @@ def propose_compensation(
         from resolutions.tasks import notify_supervisors_of_request
 
         object_id = compensation.pk
-        transaction.on_commit(lambda: notify_supervisors_of_request.delay(object_id))
+        transaction.on_commit(lambda: notify_supervisors_of_request.delay(object_id), robust=True)
     return compensation
 
 
@@ -289,7 +294,7 @@ def approve_compensation(
         from resolutions.services.resolving import complete_waiting_resolution
 
         complete_waiting_resolution(resolution=locked.resolution, actor=actor, now=now)  # type: ignore[arg-type]
-    _copy(compensation, locked)
+    refresh_from(compensation, locked)
     return compensation
 
 
@@ -315,7 +320,7 @@ def reject_compensation(
         from resolutions.services.resolving import set_aside_waiting_resolution
 
         set_aside_waiting_resolution(resolution=locked.resolution, actor=actor)  # type: ignore[arg-type]
-    _copy(compensation, locked)
+    refresh_from(compensation, locked)
     return compensation
 
 
@@ -339,7 +344,7 @@ def issue_compensation(
     locked.external_reference = external_reference.strip()
     locked.save(update_fields=["status", "issued_by", "issued_at", "external_reference"])
     _event(locked, actor, f"Compensation issued, reference {locked.external_reference}.")
-    _copy(compensation, locked)
+    refresh_from(compensation, locked)
     return compensation
 
 
@@ -366,10 +371,5 @@ def cancel_compensation(*, compensation: Compensation, actor: User, reason: str)
         from resolutions.services.resolving import set_aside_waiting_resolution
 
         set_aside_waiting_resolution(resolution=locked.resolution, actor=actor)  # type: ignore[arg-type]
-    _copy(compensation, locked)
+    refresh_from(compensation, locked)
     return compensation
-
-
-def _copy(stale: Compensation, fresh: Compensation) -> None:
-    for field in fresh._meta.concrete_fields:
-        setattr(stale, field.attname, getattr(fresh, field.attname))

@@ -101,11 +101,15 @@ def resolve_complaint(
     now = now or timezone.now()
     case = Complaint.objects.select_for_update().get(pk=complaint.pk)
     # Under the case lock, so a double submit waits here and then finds the first one's record.
-    existing = Resolution.objects.filter(idempotency_key=idempotency_key).first()
+    # Only this case's: a key sent with another case's form must not return (or reveal) that
+    # case's record before the permission check.
+    existing = Resolution.objects.filter(complaint=case, idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
     if not can_work_on(actor, case):
         raise PermissionDenied("You cannot work on this case.")
+    if Resolution.objects.filter(idempotency_key=idempotency_key).exists():
+        raise ValidationError("This form was already sent for another case. Reload the page and try again.")
     if case.compensations.filter(status=CompensationStatus.PROPOSED).exists():
         raise ValidationError("A compensation on this case awaits approval; resolve it once it is decided.")
     reason = refusal_reason(case.status, Status.RESOLVED)
@@ -222,7 +226,7 @@ def _complete(*, resolution: Resolution, case: Complaint, actor: User, now: date
     from resolutions.tasks import send_resolution_confirmation
 
     object_id = resolution.pk
-    transaction.on_commit(lambda: send_resolution_confirmation.delay(object_id))
+    transaction.on_commit(lambda: send_resolution_confirmation.delay(object_id), robust=True)
 
 
 def complete_waiting_resolution(*, resolution: Resolution, actor: User, now: datetime) -> bool:

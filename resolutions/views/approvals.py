@@ -27,11 +27,22 @@ def _awaiting(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 @role_required(Role.SUPERVISOR)
 def approvals(request: HttpRequest) -> HttpResponse:
+    return _render(request)
+
+
+def _render(request: HttpRequest, *, bound: DecisionForm | None = None, pk: int = 0) -> HttpResponse:
+    """The queue; after a refused decision, that row keeps the bound form (the choice and the
+    reason typed) with the error beside it."""
     rows = [
-        (c, grant_limit(request.user, c.policy), DecisionForm(prefix=f"c{c.pk}"))
+        (
+            c,
+            grant_limit(request.user, c.policy),
+            bound if c.pk == pk and bound else DecisionForm(prefix=f"c{c.pk}"),
+        )
         for c in _awaiting(request)[:100]
     ]
-    return render(request, "resolutions/approvals.html", {"rows": rows})
+    status = 400 if bound is not None else 200
+    return render(request, "resolutions/approvals.html", {"rows": rows}, status=status)
 
 
 @require_POST
@@ -45,10 +56,11 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             service(compensation=compensation, actor=request.user, reason=form.cleaned_data["reason"])  # type: ignore[operator,arg-type]
         except ValidationError as error:
-            messages.error(request, f"{compensation.complaint.reference}: {' '.join(error.messages)}")
+            # A refusal about a field (the reason) goes beside it; any other above the form.
+            about_fields = hasattr(error, "error_dict") and set(error.error_dict) <= set(form.fields)
+            form.add_error(None, error if about_fields else error.messages)
         else:
             verb = "approved" if decision == "approve" else "rejected"
             messages.success(request, f"Compensation on {compensation.complaint.reference} {verb}.")
-    else:
-        messages.error(request, "Choose approve or reject.")
-    return redirect("resolutions:approvals")
+            return redirect("resolutions:approvals")
+    return _render(request, bound=form, pk=pk)

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from complaints.models import OPEN_STATUSES, Complaint
+from portal.links import bad_link_response
 from portal.signing import LinkError, read_link_token
 from resolutions.conf import choice_link_max_age
 from resolutions.models import SolutionOffered
@@ -21,7 +22,7 @@ def choose(request: HttpRequest, token: str) -> HttpResponse:
         complaint = Complaint.objects.select_related("customer").get(pk=complaint_id)
     except (LinkError, ValueError, Complaint.DoesNotExist) as refused:
         message = str(refused) if isinstance(refused, LinkError) else "This link is not valid."
-        return render(request, "resolutions/choose_invalid.html", {"message": message}, status=400)
+        return bad_link_response(request, message)
     offers = list(
         SolutionOffered.objects.filter(complaint=complaint, resolution__isnull=True).select_related("kind")
     )

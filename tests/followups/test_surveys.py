@@ -116,11 +116,11 @@ def test_an_expired_or_tampered_link_is_refused_politely(client, sent_followup, 
     url = path(survey_url(sent_followup))
     with time_machine.travel(datetime.now(UTC) + timedelta(days=31)):
         response = client.get(url)
-    assert response.status_code == 400 and "This link has expired." in response.content.decode()
+    assert response.status_code == 403 and "This link has expired." in response.content.decode()
     response = client.get(url[:-3] + "abc/")
-    assert response.status_code == 400 and "This link is not valid." in response.content.decode()
+    assert response.status_code == 403 and "This link is not valid." in response.content.decode()
     other_purpose = make_link_token(purpose="followup-unsubscribe", value=sent_followup.pk)
-    assert client.get(reverse("followups:survey", args=[other_purpose])).status_code == 400
+    assert client.get(reverse("followups:survey", args=[other_purpose])).status_code == 403
 
 
 def test_a_cancelled_followup_cannot_be_answered(client, sent_followup) -> None:

@@ -93,11 +93,11 @@ def test_a_choice_not_offered_on_this_case_is_refused(client, case, offers) -> N
 def test_a_tampered_or_expired_link_is_refused_with_a_reason(client, case, offers) -> None:
     token = choice_token(case)
     tampered = client.get(reverse("resolutions:choose", args=[token[:-2] + "xx"]))
-    assert tampered.status_code == 400 and "not valid" in tampered.content.decode()
+    assert tampered.status_code == 403 and "not valid" in tampered.content.decode()
 
     with time_machine.travel("2100-01-01", tick=False):
         expired = client.post(reverse("resolutions:choose", args=[token]), {"solution": offers[0].pk})
-    assert expired.status_code == 400 and "expired" in expired.content.decode()
+    assert expired.status_code == 403 and "expired" in expired.content.decode()
     assert not SolutionOffered.objects.filter(chosen=True).exists()
 
 
