@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from complaints.errors import TransitionNotAllowed
 from complaints.models import Complaint, EventKind, Status
+from complaints.services.locking import refresh_from
 from complaints.services.timeline import record_event
 from complaints.states import refusal_reason
 
@@ -70,11 +71,5 @@ def change_status(
         from followups.services import cancel_pending_followups
 
         cancel_pending_followups(complaint=locked, reason=f"Case {Status(to_status).label.lower()}")
-    _refresh(complaint, locked)
+    refresh_from(complaint, locked)
     return complaint
-
-
-def _refresh(stale: Complaint, fresh: Complaint) -> None:
-    """Let the caller's instance see what the locked copy saved."""
-    for field in fresh._meta.concrete_fields:
-        setattr(stale, field.attname, getattr(fresh, field.attname))
