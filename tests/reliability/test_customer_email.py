@@ -10,7 +10,7 @@ from complaints.models import Customer
 from complaints.public.services import find_or_create_customer, submit_public_complaint
 from complaints.services.intake import create_customer, find_customers
 from tests.factories import CustomerFactory, public_category
-from tests.hardening.support import run_at_once
+from tests.support.concurrency import run_at_once
 
 
 @pytest.mark.django_db

@@ -10,7 +10,7 @@ from complaints.models import CannedResponse, CaseEmail, EventKind
 from complaints.services.case_emails import DeliveryFailed, deliver_case_email, queue_case_email
 from complaints.services.mail_recovery import fail_interrupted_case_emails, requeue_unsent_case_emails
 from tests.factories import ComplaintFactory, CustomerFactory
-from tests.hardening.support import run_at_once
+from tests.support.concurrency import run_at_once
 
 
 def _queued_email(agent) -> CaseEmail:  # type: ignore[no-untyped-def]

@@ -15,8 +15,8 @@ from complaints.services.case_emails import queue_case_email
 from complaints.services.mail_recovery import requeue_unsent_case_emails
 from complaints.services.reopening import reopen_complaint
 from tests.factories import ComplaintFactory, CustomerFactory, public_category, resolve
-from tests.hardening.conftest import broker_unreachable
 from tests.public.test_public_form import form_data
+from tests.reliability.conftest import broker_unreachable
 
 
 def _eventually(check, *, timeout: float = 20, output: str = "") -> None:  # type: ignore[no-untyped-def]

@@ -1,4 +1,4 @@
-"""Helpers of the hardening tests: run calls on their own threads and connections."""
+"""Run calls at the same moment, each on its own thread and database connection."""
 
 import threading
 from collections.abc import Callable
