@@ -5,7 +5,9 @@ from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
+from django.test import Client
 
+from tests.factories import AgentFactory, SupervisorFactory
 from tests.support.processes import CeleryProcess, celery_env, flush_broker
 from tests.support.smtp import SmtpSink
 
@@ -83,6 +85,30 @@ def browser(browser_session, transactional_db, django_db_serialized_rollback, li
         yield page
     finally:
         page.screenshot("last")
+
+
+@pytest.fixture
+def agent(db):
+    return AgentFactory(username="alex", first_name="Alex", last_name="Agent")
+
+
+@pytest.fixture
+def agent_client(agent) -> Client:
+    client = Client()
+    client.force_login(agent)
+    return client
+
+
+@pytest.fixture
+def supervisor(db):
+    return SupervisorFactory(username="morgan", first_name="Morgan", last_name="Lead")
+
+
+@pytest.fixture
+def supervisor_client(supervisor) -> Client:
+    client = Client()
+    client.force_login(supervisor)
+    return client
 
 
 def pytest_configure(config: pytest.Config) -> None:

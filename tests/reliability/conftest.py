@@ -2,11 +2,6 @@ import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import pytest
-from django.test import Client
-
-from tests.factories import AgentFactory, SupervisorFactory
-
 
 def _closed_port() -> int:
     """A loopback port nobody listens on: connecting is refused at once."""
@@ -35,27 +30,3 @@ def broker_unreachable() -> Iterator[None]:
     finally:
         _forget_connections(app)
         app.conf.broker_url, app.conf.broker_write_url = saved
-
-
-@pytest.fixture
-def agent(db):
-    return AgentFactory(username="alex", first_name="Alex", last_name="Agent", email="alex@example.com")
-
-
-@pytest.fixture
-def agent_client(agent) -> Client:
-    client = Client()
-    client.force_login(agent)
-    return client
-
-
-@pytest.fixture
-def supervisor(db):
-    return SupervisorFactory(username="morgan", first_name="Morgan", last_name="Lead")
-
-
-@pytest.fixture
-def supervisor_client(supervisor) -> Client:
-    client = Client()
-    client.force_login(supervisor)
-    return client
