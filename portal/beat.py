@@ -4,7 +4,7 @@ import logging
 import time
 from typing import Any
 
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 from django_celery_beat.schedulers import DatabaseScheduler
 
 from portal.heartbeat import record_heartbeat
@@ -27,7 +27,7 @@ class TrackedDatabaseScheduler(DatabaseScheduler):
                 close_old_connections()
                 record_heartbeat(source=Heartbeat.Source.BEAT)
                 self._last_heartbeat = now
-            except Exception:
+            except DatabaseError:
                 # Beat must keep scheduling even when the heartbeat cannot be written; /health/
                 # will then report Beat as down, which is the visible signal.
                 logger.exception("Could not record Beat's heartbeat")

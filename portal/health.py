@@ -4,10 +4,12 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from kombu.exceptions import OperationalError as KombuOperationalError
+from redis.exceptions import RedisError
 
 from portal.celery import app as celery_app
 from portal.heartbeat import is_recent, last_heartbeat
@@ -21,7 +23,7 @@ def _database_ok() -> bool:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             return cursor.fetchone() == (1,)
-    except Exception:
+    except DatabaseError:
         logger.warning("Health: database unreachable", exc_info=True)
         return False
 
@@ -35,7 +37,8 @@ def _broker_ok() -> bool:
             if client is not None:
                 client.ping()
         return True
-    except Exception:
+    except (OSError, KombuOperationalError, RedisError):
+        # Reported as "broker down" in the response and logged with its cause.
         logger.warning("Health: broker unreachable", exc_info=True)
         return False
 

@@ -61,3 +61,19 @@ def test_it_reports_the_broker_down_when_redis_is_unreachable(client, settings) 
 
 def test_it_refuses_anything_but_get(client) -> None:
     assert client.post("/health/").status_code == 405
+
+
+def test_it_reports_the_database_down_when_a_query_fails(client, monkeypatch) -> None:
+    from django.db import DatabaseError
+
+    from portal import health
+
+    def broken_cursor():  # the server went away between two requests
+        raise DatabaseError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(health.connection, "cursor", broken_cursor)
+
+    response = client.get("/health/")
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["database"] == {"ok": False}
