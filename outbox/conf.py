@@ -19,7 +19,7 @@ def max_in_flight() -> int:
 
 def max_attempts() -> int:
     """Transient failures retried this many times before the message becomes a visible failure."""
-    return int(getattr(settings, "OUTBOX_MAX_ATTEMPTS", 8))
+    return int(getattr(settings, "OUTBOX_MAX_ATTEMPTS", 12))
 
 
 def claim_lease() -> timedelta:
@@ -53,8 +53,8 @@ def dispatch_time_budget() -> float:
 
 
 def backoff(attempts: int) -> timedelta:
-    """Wait before retrying a transient failure: 15 s, 30 s, 1 min … capped at 30 min, so a mail
-    server down for an hour is retried through its outage without failing every message."""
+    """Wait before retrying a transient failure: 15 s, 30 s, 1 min … capped at 30 min; with the
+    default 12 attempts a mail server down for four hours is ridden out before anything fails."""
     return timedelta(seconds=min(1_800, 15 * 2 ** max(0, attempts - 1)))
 
 

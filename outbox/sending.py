@@ -12,7 +12,7 @@ import logging
 import smtplib
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.mail import get_connection
@@ -22,6 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from outbox import conf, registry
+from outbox.backends import MaybeDelivered
 from outbox.mail import build_email, content_of
 from outbox.models import Message, State
 from outbox.registry import Cancel, KindHandler, Reschedule
@@ -168,12 +169,16 @@ class Batch:
             announce([message], State.SENT, now, self.handlers)
             self.result.sent.append(message.pk)
 
-    def fail(self, message: Message, error: Exception, *, permanent: bool | None = None) -> None:
+    def fail(
+        self, message: Message, error: Exception, *, permanent: bool | None = None, counted: bool = False
+    ) -> None:
         """A failed attempt: a transient error goes back to the queue with a backoff until the last
-        attempt; a permanent one becomes a visible failure at once."""
+        attempt; a permanent one becomes a visible failure at once. `counted`: the attempt was not
+        recorded by `begin` (the message never reached `sending`)."""
         now = timezone.now()
         reason = f"{type(error).__name__}: {error}"[:2_000]
         permanent = is_permanent(error) if permanent is None else permanent
+        extra = {"attempts": message.attempts, "last_attempt_at": now} if counted else {}
         with transaction.atomic():
             self._record_accepted(now)
             row = Message.objects.filter(
@@ -186,6 +191,7 @@ class Batch:
                     last_error=reason,
                     lease_expires_at=None,
                     updated_at=now,
+                    **extra,
                 ):
                     message.state, message.failed_at, message.last_error = State.FAILED, now, reason
                     announce([message], State.FAILED, now, self.handlers)
@@ -197,41 +203,43 @@ class Batch:
                 claim_token=None,
                 lease_expires_at=None,
                 updated_at=now,
+                **extra,
             ):
                 self.result.retrying.append(message.pk)
 
-    def interrupted(self, message: Message) -> None:
-        """The task ran out of time during this message's SMTP conversation: nobody can say whether
-        it left, so it is uncertain now rather than after its lease."""
+    def interrupted(self, message: Message, reason: str) -> None:
+        """The SMTP conversation of this message broke off where nobody can say whether the server
+        took it (the task's time ran out, or the answer to its data was lost): uncertain now."""
         now = timezone.now()
         with transaction.atomic():
             if Message.objects.filter(pk=message.pk, state=State.SENDING, claim_token=self.token).update(
                 state=State.UNCERTAIN,
                 uncertain_at=now,
                 lease_expires_at=None,
-                last_error="Interrupted while sending: the mail server may or may not have accepted it.",
+                last_error=f"{reason}: the mail server may or may not have accepted it."[:2_000],
                 updated_at=now,
             ):
                 message.state, message.uncertain_at = State.UNCERTAIN, now
                 announce([message], State.UNCERTAIN, now, self.handlers)
                 self.result.uncertain.append(message.pk)
 
-    def hand_back(self, untried: list[Message], *, delay_seconds: float = 0, reason: str = "") -> None:
-        """Messages this task did not try go back to the queue without using an attempt."""
+    def hand_back(self, untried: list[Message]) -> None:
+        """Messages this task did not try go back to the queue, due now, without using an attempt."""
         ids = [m.pk for m in untried]
         if not ids:
             return
         now = timezone.now()
-        fields = {"last_error": reason[:2_000]} if reason else {}
-        count = Message.objects.filter(pk__in=ids, state=State.CLAIMED, claim_token=self.token).update(
-            state=State.PENDING,
-            due_at=now + timedelta(seconds=delay_seconds),
-            claim_token=None,
-            lease_expires_at=None,
-            updated_at=now,
-            **fields,
+        Message.objects.filter(pk__in=ids, state=State.CLAIMED, claim_token=self.token).update(
+            state=State.PENDING, due_at=now, claim_token=None, lease_expires_at=None, updated_at=now
         )
-        self.result.handed_back.extend(ids[:count])
+        self.result.handed_back.extend(ids)
+
+    def unreachable(self, untried: list[Message], error: Exception) -> None:
+        """The mail server could not be reached, so nothing of these left: each counts an attempt
+        and waits its backoff, so an outage of hours is ridden out before anything fails."""
+        for message in untried:
+            message.attempts += 1
+            self.fail(message, error, permanent=False, counted=True)
 
 
 def send_batch(*, ids: list[int], token: str, now: datetime | None = None) -> BatchResult:
@@ -250,9 +258,7 @@ def _send(batch: Batch, ready: list[Message]) -> None:
     except Exception as error:
         # The server is unreachable and nothing was sent: every message waits and is tried again.
         logger.warning("Mail server unavailable, %s message(s) wait: %s", len(ready), error)
-        batch.hand_back(
-            ready, delay_seconds=conf.backoff(1).total_seconds(), reason=f"{type(error).__name__}: {error}"
-        )
+        batch.unreachable(ready, error)
         return
     deadline = time.monotonic() + conf.send_time_budget()
     next_renewal = time.monotonic() + conf.renew_every()
@@ -281,14 +287,22 @@ def _send(batch: Batch, ready: list[Message]) -> None:
                 if connection.send_messages([email]) != 1:
                     raise smtplib.SMTPException("The mail backend did not accept the message.")
             except SoftTimeLimitExceeded:
-                batch.interrupted(message)
+                batch.interrupted(message, "Interrupted while sending")
                 batch.hand_back(ready[index + 1 :])
                 return
+            except MaybeDelivered as error:
+                batch.interrupted(message, str(error))
+                reopen_error = _reopen(connection)
+                if reopen_error is not None:
+                    batch.unreachable(ready[index + 1 :], reopen_error)
+                    return
+                continue
             except Exception as error:
                 logger.warning("Outbox message %s not sent: %s", message.pk, error)
                 batch.fail(message, error)
-                if not _reopen(connection):
-                    batch.hand_back(ready[index + 1 :], delay_seconds=conf.backoff(1).total_seconds())
+                reopen_error = _reopen(connection)
+                if reopen_error is not None:
+                    batch.unreachable(ready[index + 1 :], reopen_error)
                     return
                 continue
             batch.accept(message)
@@ -297,15 +311,16 @@ def _send(batch: Batch, ready: list[Message]) -> None:
         _close(connection)
 
 
-def _reopen(connection: BaseEmailBackend) -> bool:
-    """After an error the SMTP session may be unusable; the next message needs a fresh one."""
+def _reopen(connection: BaseEmailBackend) -> Exception | None:
+    """After an error the SMTP session may be unusable; the next message needs a fresh one.
+    Returns the error if the server cannot be reached any more."""
     _close(connection)
     try:
         connection.open()
     except Exception as error:
         logger.warning("Could not reopen the mail connection: %s", error)
-        return False
-    return True
+        return error
+    return None
 
 
 def _close(connection: BaseEmailBackend) -> None:

@@ -172,7 +172,7 @@ FOLLOWUPS_SURVEY_AMEND_HOURS = env_int("FOLLOWUPS_SURVEY_AMEND_HOURS", 48)
 
 # The outbox: every email leaves through it (see README: "Outgoing mail").
 OUTBOX_BATCH_SIZE = env_int("OUTBOX_BATCH_SIZE", 100)
-OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 12)
 OUTBOX_CLAIM_LEASE_SECONDS = env_int("OUTBOX_CLAIM_LEASE_SECONDS", 60)
 OUTBOX_MAX_IN_FLIGHT = env_int("OUTBOX_MAX_IN_FLIGHT", 2_000)
 OUTBOX_SEND_BUDGET_SECONDS = env_int("OUTBOX_SEND_BUDGET_SECONDS", 60)  # keep under the soft limit
@@ -192,7 +192,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Redress <care@redress.localh
 DEFAULT_REPLY_TO_EMAIL = env_str("DEFAULT_REPLY_TO_EMAIL")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    # Django's SMTP backend, telling a lost answer after the data apart from a refusal before it.
+    EMAIL_BACKEND = "outbox.backends.SMTPBackend"
 else:
     EMAIL_BACKEND = "portal.mail.EmlFileBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
@@ -235,6 +236,8 @@ CELERY_BEAT_SCHEDULER = "portal.beat:TrackedDatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Beat's own tick is checked by /health/ through the heartbeat it records.
 HEALTH_BEAT_MAX_AGE_SECONDS = env_int("HEALTH_BEAT_MAX_AGE_SECONDS", 180)
+# Only the Beat holding this lease schedules; a second one stands by and takes over when it lapses.
+BEAT_LEASE_SECONDS = env_int("BEAT_LEASE_SECONDS", 30)
 HEALTH_WORKER_MAX_AGE_SECONDS = env_int("HEALTH_WORKER_MAX_AGE_SECONDS", 180)
 
 # Security: strict unless DJANGO_DEBUG is on. /health/ stays reachable over plain HTTP so a load
