@@ -14,11 +14,13 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "complaints": ("view", "add", "change"),
         "followups": ("view", "change"),
         "resolutions": ("view",),
+        "outbox": ("view", "retry"),
     },
     "Supervisor": {
         "complaints": ("view", "add", "change", "supervise", "approve"),
         "followups": ("view", "add", "change"),
         "resolutions": ("view", "approve"),
+        "outbox": ("view", "retry"),
     },
     "Admin": {
         "complaints": ("view", "add", "change", "delete", "supervise", "approve"),
@@ -27,6 +29,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "django_celery_beat": ("view", "add", "change", "delete"),
         "auth": ("view", "add", "change"),
         "portal": ("view",),
+        "outbox": ("view", "retry"),
     },
 }
 

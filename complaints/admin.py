@@ -3,7 +3,6 @@ from django.http import HttpRequest
 
 from complaints.models import (
     CannedResponse,
-    CaseEmail,
     Category,
     Channel,
     Complaint,
@@ -125,21 +124,3 @@ class CannedResponseAdmin(admin.ModelAdmin):
             },
         ),
     ]
-
-
-@admin.register(CaseEmail)
-class CaseEmailAdmin(admin.ModelAdmin):
-    """Sent emails are records: readable, never edited."""
-
-    list_display = ["subject", "complaint", "to_address", "state", "attempts", "created_at", "sent_at"]
-    list_filter = ["state"]
-    list_select_related = ["complaint"]
-    search_fields = ["complaint__reference", "to_address"]
-    raw_id_fields = ["complaint"]
-    show_full_result_count = False
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

@@ -54,7 +54,9 @@ class FollowUpAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
-    @admin.action(description="Retry the selected failed follow-ups")
+    @admin.action(
+        description="Send the selected failed follow-ups again (uncertain ones: confirm on the staff page)"
+    )
     def retry_selected(self, request: HttpRequest, queryset: QuerySet[FollowUp]) -> None:
         self._apply(request, queryset, lambda f: retry_followup(followup=f, actor=request.user), "retried")  # type: ignore[arg-type]
 

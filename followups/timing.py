@@ -92,8 +92,3 @@ def next_allowed(moment: datetime, *, tz: tzinfo, window: Window) -> datetime:
 def due_at(*, start: datetime, amount: int, unit: str, tz: tzinfo, window: Window = ALWAYS) -> datetime:
     """When a step falls due: the delay after `start`, moved into the customer's allowed hours."""
     return next_allowed(shift(start, amount=amount, unit=unit, tz=tz), tz=tz, window=window)
-
-
-def backoff(attempts: int, *, base_seconds: int = 60, cap_seconds: int = 6 * 3600) -> timedelta:
-    """Wait before retrying a transient failure: 1, 2, 4 … minutes, at most six hours."""
-    return timedelta(seconds=min(cap_seconds, base_seconds * 2 ** max(0, attempts - 1)))

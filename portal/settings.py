@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "simple_history",
     "portal.apps.PortalConfig",
+    "outbox",
     "accounts",
     "complaints",
     "resolutions",
@@ -168,9 +169,13 @@ FOLLOWUPS_SURVEY_MIN_INTERVAL_DAYS = env_int("FOLLOWUPS_SURVEY_MIN_INTERVAL_DAYS
 FOLLOWUPS_SURVEY_LINK_DAYS = env_int("FOLLOWUPS_SURVEY_LINK_DAYS", 30)
 FOLLOWUPS_UNSUBSCRIBE_LINK_DAYS = env_int("FOLLOWUPS_UNSUBSCRIBE_LINK_DAYS", 365)
 FOLLOWUPS_SURVEY_AMEND_HOURS = env_int("FOLLOWUPS_SURVEY_AMEND_HOURS", 48)
-FOLLOWUPS_MAX_ATTEMPTS = env_int("FOLLOWUPS_MAX_ATTEMPTS", 6)
-FOLLOWUPS_BATCH_SIZE = env_int("FOLLOWUPS_BATCH_SIZE", 500)
-FOLLOWUPS_SEND_BUDGET_SECONDS = env_int("FOLLOWUPS_SEND_BUDGET_SECONDS", 60)  # keep under the soft limit
+
+# The outbox: every email leaves through it (see README: "Outgoing mail").
+OUTBOX_BATCH_SIZE = env_int("OUTBOX_BATCH_SIZE", 100)
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 12)
+OUTBOX_CLAIM_LEASE_SECONDS = env_int("OUTBOX_CLAIM_LEASE_SECONDS", 60)
+OUTBOX_MAX_IN_FLIGHT = env_int("OUTBOX_MAX_IN_FLIGHT", 2_000)
+OUTBOX_SEND_BUDGET_SECONDS = env_int("OUTBOX_SEND_BUDGET_SECONDS", 60)  # keep under the soft limit
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -184,9 +189,11 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Redress <care@redress.localhost>")
+DEFAULT_REPLY_TO_EMAIL = env_str("DEFAULT_REPLY_TO_EMAIL")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    # Django's SMTP backend, telling a lost answer after the data apart from a refusal before it.
+    EMAIL_BACKEND = "outbox.backends.SMTPBackend"
 else:
     EMAIL_BACKEND = "portal.mail.EmlFileBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
@@ -229,6 +236,8 @@ CELERY_BEAT_SCHEDULER = "portal.beat:TrackedDatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Beat's own tick is checked by /health/ through the heartbeat it records.
 HEALTH_BEAT_MAX_AGE_SECONDS = env_int("HEALTH_BEAT_MAX_AGE_SECONDS", 180)
+# Only the Beat holding this lease schedules; a second one stands by and takes over when it lapses.
+BEAT_LEASE_SECONDS = env_int("BEAT_LEASE_SECONDS", 30)
 HEALTH_WORKER_MAX_AGE_SECONDS = env_int("HEALTH_WORKER_MAX_AGE_SECONDS", 180)
 
 # Security: strict unless DJANGO_DEBUG is on. /health/ stays reachable over plain HTTP so a load

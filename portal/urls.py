@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("complaints.urls")),
     path("", include("resolutions.urls")),
     path("followups/", include("followups.urls")),
+    path("mail/", include("outbox.urls")),
 ]
 
 handler403 = "accounts.views.permission_denied"

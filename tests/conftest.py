@@ -29,7 +29,7 @@ def smtp_server(settings) -> Iterator[SmtpSink]:
     """A real SMTP server on loopback; this process and the worker processes send to it."""
     sink = SmtpSink()
     sink.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "outbox.backends.SMTPBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = sink.port
     settings.EMAIL_USE_TLS = False

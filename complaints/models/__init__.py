@@ -8,7 +8,7 @@ from complaints.models.cases import (
     Status,
 )
 from complaints.models.customers import Customer
-from complaints.models.messages import CannedPurpose, CannedResponse, CaseEmail
+from complaints.models.messages import CannedPurpose, CannedResponse
 from complaints.models.targets import Holiday, HoursKind, OpeningHours, ResponseTarget, Weekday
 from complaints.models.taxonomy import Category, Channel, Emotion, Product, Severity
 from complaints.models.timeline import EventKind, TimelineEvent
@@ -19,7 +19,6 @@ __all__ = [
     "Attachment",
     "CannedPurpose",
     "CannedResponse",
-    "CaseEmail",
     "Category",
     "Channel",
     "Complaint",

@@ -1,12 +1,8 @@
-"""Emails to customers written from canned responses, each send recorded and retried."""
+"""Canned responses: emails admins maintain for agents to send to customers."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
 from django.template import Template, TemplateSyntaxError
-
-from complaints.models.cases import Complaint
 
 
 class CannedPurpose(models.TextChoices):
@@ -48,50 +44,3 @@ class CannedResponse(models.Model):
                 errors[field] = f"Template error: {error}"
         if errors:
             raise ValidationError(errors)
-
-
-class CaseEmail(models.Model):
-    """One email to the customer, rendered when queued; its delivery is tracked here and on the
-    timeline so a failure is visible on the case, never swallowed."""
-
-    class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        # Claimed by one worker, which is talking to the mail server: nobody else may send it.
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="emails")
-    canned_response = models.ForeignKey(
-        CannedResponse, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    to_address = models.EmailField(max_length=254)
-    subject = models.CharField(max_length=300)
-    body = models.TextField(max_length=50_000)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True, max_length=2_000)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    handled_at = models.DateTimeField(
-        null=True,
-        blank=True,
-        help_text="When delivery last acted on it: claimed it to send, recorded a failed attempt, "
-        "or queued it again after the message to the worker was lost.",
-    )
-
-    class Meta:
-        ordering = ["-created_at"]
-        indexes = [
-            models.Index(fields=["complaint", "-created_at"], name="case_email_by_case"),
-            # The few emails not yet delivered, for the sweeper that recovers lost or stuck sends.
-            models.Index(
-                fields=["created_at"], name="case_email_unsent", condition=Q(state__in=["queued", "sending"])
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.subject} to {self.to_address} ({self.state})"

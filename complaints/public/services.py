@@ -17,7 +17,9 @@ from complaints.models import (
     Status,
 )
 from complaints.public.attachments import attach_file
+from complaints.public.notifications import queue_acknowledgement
 from complaints.services.intake import submit_complaint
+from complaints.services.notifications import queue_owner_customer_added_email
 from complaints.services.timeline import record_event
 
 CUSTOMER = "Customer"
@@ -99,9 +101,7 @@ def submit_public_complaint(
     for uploaded in files:
         attach_file(complaint=complaint, uploaded_file=uploaded, actor_label=CUSTOMER)
 
-    from complaints.public.tasks import send_public_acknowledgement
-
-    transaction.on_commit(lambda: send_public_acknowledgement.delay(complaint.pk), robust=True)
+    queue_acknowledgement(complaint=complaint)
     return complaint
 
 
@@ -122,8 +122,5 @@ def add_customer_information(
         record_event(complaint=locked, kind=EventKind.CUSTOMER_ADDED, actor_label=CUSTOMER, note=text)
     for uploaded in files:
         attach_file(complaint=locked, uploaded_file=uploaded, actor_label=CUSTOMER)
-    if locked.owner_id is not None:
-        from complaints.public.tasks import notify_owner_customer_added
-
-        transaction.on_commit(lambda: notify_owner_customer_added.delay(locked.pk), robust=True)
+    queue_owner_customer_added_email(complaint=locked)
     return locked

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from complaints.models import Complaint, Status
+from complaints.services.notifications import queue_owner_reopened_email
 from complaints.services.targets import restart_resolution_clock
 from complaints.services.transitions import change_status
 
@@ -39,8 +40,5 @@ def reopen_complaint(
         complaint.owner = None
         fields.append("owner")
     complaint.save(update_fields=fields)
-    if owner is not None and owner.is_active and owner.email:
-        from complaints.tasks import notify_owner_reopened
-
-        transaction.on_commit(lambda: notify_owner_reopened.delay(complaint.pk), robust=True)
+    queue_owner_reopened_email(complaint=complaint, reason=reason, now=now)
     return complaint

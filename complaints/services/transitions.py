@@ -10,6 +10,7 @@ from complaints.errors import TransitionNotAllowed
 from complaints.models import Complaint, EventKind, Status
 from complaints.services.locking import refresh_from
 from complaints.services.timeline import record_event
+from complaints.signals import case_reopened, case_withdrawn
 from complaints.states import refusal_reason
 
 
@@ -67,9 +68,9 @@ def change_status(
         note=note,
     )
     if to_status in (Status.REOPENED, Status.WITHDRAWN):
-        # Imported here: followups depends on complaints, not the other way round at import time.
-        from followups.services import cancel_pending_followups
-
-        cancel_pending_followups(complaint=locked, reason=f"Case {Status(to_status).label.lower()}")
+        signal = case_reopened if to_status == Status.REOPENED else case_withdrawn
+        signal.send(
+            sender=Complaint, complaint=locked, reason=f"Case {Status(to_status).label.lower()}", now=now
+        )
     refresh_from(complaint, locked)
     return complaint

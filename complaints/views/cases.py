@@ -25,6 +25,7 @@ from complaints.services.case_work import add_note, log_call
 from complaints.services.ownership import claim_complaint, transfer_complaint
 from complaints.services.transitions import change_status
 from complaints.services.waiting import start_waiting_on_customer, stop_waiting_on_customer
+from outbox.selectors import messages_for_case
 
 
 @role_required()
@@ -82,7 +83,7 @@ def _render_case(request: HttpRequest, complaint: Complaint, **bound: forms.Form
     context: dict[str, Any] = {
         "complaint": complaint,
         "events": complaint.events.select_related("actor"),
-        "emails": complaint.emails.all()[:20],
+        "emails": messages_for_case(complaint.pk, limit=20),
         "now": now,
         "clocks": case_clocks(complaint, now),
         "may_work": may_work,
@@ -248,7 +249,7 @@ def email_view(request: HttpRequest, reference: str) -> HttpResponse:
         email = queue_case_email(
             complaint=c, canned=data["canned"], actor=_actor(request), message=data["message"]
         )
-        return f"Email “{email.subject}” queued to {email.to_address}; its delivery shows on the timeline."
+        return f"Email “{email.subject}” queued to {email.to}; its delivery shows on the timeline."
 
     return _case_action(
         request,

@@ -16,6 +16,7 @@ class State(models.TextChoices):
     QUEUED = "queued", "Queued"
     SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
+    UNCERTAIN = "uncertain", "May have been delivered"
     ANSWERED = "answered", "Answered"
     FAILED = "failed", "Failed"
     CANCELLED = "cancelled", "Cancelled"
@@ -24,7 +25,10 @@ class State(models.TextChoices):
 
 # Rows in these states may still reach the customer; reopening a case cancels them.
 PENDING_STATES = (State.SCHEDULED, State.QUEUED, State.FAILED)
-LEASED_STATES = (State.QUEUED, State.SENDING)
+# A survey in these states reached, is reaching, or may have reached the customer: it counts for
+# the one-survey-in-N-days rule, and its link works. `queued` counts from the moment it is handed
+# to the outbox, so two workers can never both decide a customer is due a survey.
+SURVEY_OUT_STATES = (State.QUEUED, State.SENDING, State.SENT, State.UNCERTAIN, State.ANSWERED)
 
 
 class Purpose(models.TextChoices):
@@ -56,9 +60,15 @@ class FollowUp(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True, max_length=2_000)
     note = models.CharField(max_length=300, blank=True, help_text="Why it was skipped or cancelled.")
-    claim_token = models.UUIDField(null=True, blank=True, help_text="Which hand-off owns the lease.")
-    lease_expires_at = models.DateTimeField(null=True, blank=True)
-    queued_at = models.DateTimeField(null=True, blank=True)
+    message = models.OneToOneField(
+        "outbox.Message",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The outbox message of an email follow-up, once it is due.",
+    )
+    queued_at = models.DateTimeField(null=True, blank=True, help_text="Handed to the outbox at.")
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     failed_at = models.DateTimeField(null=True, blank=True)
@@ -101,16 +111,17 @@ class FollowUp(models.Model):
                 fields=["due_at"], name="followup_call_due", condition=Q(state="scheduled", channel="call")
             ),
             models.Index(
-                fields=["lease_expires_at"],
-                name="followup_leased",
-                condition=Q(state__in=["queued", "sending"]),
-            ),
-            models.Index(
                 fields=["customer", "last_attempt_at"],
                 name="followup_customer_surveys",
-                condition=Q(channel="email", state__in=["sending", "sent", "answered"]),
+                condition=Q(
+                    channel="email", state__in=["queued", "sending", "sent", "uncertain", "answered"]
+                ),
             ),
-            models.Index(fields=["-failed_at"], name="followup_failed", condition=Q(state="failed")),
+            models.Index(
+                fields=["-updated_at"],
+                name="followup_attention",
+                condition=Q(state__in=["failed", "uncertain"]),
+            ),
         ]
 
     def __str__(self) -> str:

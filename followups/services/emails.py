@@ -95,7 +95,11 @@ class FollowUpMailer:
             body=text_template.render(context),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[customer.email],
-            headers={"List-Unsubscribe": f"<{unsubscribe}>"},
+            # RFC 8058: a mailbox provider's "unsubscribe" button POSTs to this URL, token and all.
+            headers={
+                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
         )
         message.attach_alternative(html_template.render(context), "text/html")
         return message

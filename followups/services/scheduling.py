@@ -4,6 +4,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from complaints.models import Complaint, Customer, EventKind, Status
@@ -12,6 +13,7 @@ from followups import timing
 from followups.matching import choose_policy
 from followups.models import Channel, FollowUp, FollowUpPolicy, FollowUpStep, Purpose, State
 from followups.models.followups import PENDING_STATES
+from outbox.services import cancel_messages
 
 # Cases in these states may be followed up: closed is resolved and filed.
 FOLLOW_UP_STATUSES = (Status.RESOLVED, Status.CLOSED)
@@ -103,6 +105,15 @@ def schedule_followups(*, complaint: Complaint, now: datetime | None = None) -> 
     return rows
 
 
+def stop_followups(queryset: QuerySet[FollowUp], *, state: State, note: str, now: datetime) -> int:
+    """Cancel or skip the pending rows of `queryset`, and the outbox messages of those queued."""
+    pending = queryset.filter(state__in=PENDING_STATES)
+    message_ids = list(pending.filter(message__isnull=False).values_list("message_id", flat=True))
+    count = pending.update(state=state, note=note[:300], finished_at=now, updated_at=now)
+    cancel_messages(ids=message_ids, note=note, now=now)
+    return count
+
+
 def describe(row: FollowUp, tz: ZoneInfo) -> str:
     local = row.due_at.astimezone(tz)
     text = f"{row.get_channel_display()} on {local:%a %d %b %Y %H:%M} ({tz.key})"
@@ -112,16 +123,12 @@ def describe(row: FollowUp, tz: ZoneInfo) -> str:
 def cancel_pending_followups(*, complaint: Complaint, reason: str, now: datetime | None = None) -> int:
     """Cancel the case's follow-ups that have not been sent; return how many were cancelled.
 
-    A row already being sent cannot be called back; everything before that stops here, and the
-    send task re-checks each row under lock, so a queued row still in a message is not sent.
+    A survey already being sent cannot be called back; everything before that stops here: its
+    outbox message is cancelled, and the send task re-checks each row under lock anyway.
     """
     now = now or timezone.now()
-    count = FollowUp.objects.filter(complaint=complaint, state__in=PENDING_STATES).update(
-        state=State.CANCELLED,
-        note=reason[:300],
-        finished_at=now,
-        claim_token=None,
-        lease_expires_at=None,
+    count = stop_followups(
+        FollowUp.objects.filter(complaint=complaint), state=State.CANCELLED, note=reason, now=now
     )
     if count:
         record_event(

@@ -12,7 +12,7 @@ from followups import conf
 from followups.errors import FollowUpError
 from followups.models import FollowUp, State
 from followups.models.followups import PENDING_STATES
-from followups.services.scheduling import FOLLOW_UP_STATUSES
+from followups.services.scheduling import FOLLOW_UP_STATUSES, stop_followups
 
 CUSTOMER_SURVEY = "Customer (survey)"
 
@@ -24,15 +24,16 @@ def amend_deadline(followup: FollowUp) -> datetime | None:
 
 
 def can_answer(followup: FollowUp, now: datetime) -> bool:
-    if followup.state == State.SENT:
+    # An uncertain survey may be in the customer's inbox: its link must work like a sent one's.
+    if followup.state in (State.SENT, State.UNCERTAIN):
         return True
     deadline = amend_deadline(followup)
     return followup.state == State.ANSWERED and deadline is not None and now <= deadline
 
 
 def skip_fallbacks(followup: FollowUp, now: datetime) -> int:
-    return FollowUp.objects.filter(parent=followup, state__in=PENDING_STATES).update(
-        state=State.SKIPPED, note="Customer answered", finished_at=now, claim_token=None
+    return stop_followups(
+        FollowUp.objects.filter(parent=followup), state=State.SKIPPED, note="Customer answered", now=now
     )
 
 
@@ -99,13 +100,7 @@ def unsubscribe_customer(
     complaint_ids = set(pending.values_list("complaint_id", flat=True))
     if complaint is not None:
         complaint_ids.add(complaint.pk)
-    count = pending.update(
-        state=State.SKIPPED,
-        note="Customer unsubscribed",
-        finished_at=now,
-        claim_token=None,
-        lease_expires_at=None,
-    )
+    count = stop_followups(pending, state=State.SKIPPED, note="Customer unsubscribed", now=now)
     for case in Complaint.objects.filter(pk__in=complaint_ids):
         record_event(
             complaint=case,

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from complaints.models import Customer
@@ -27,7 +28,12 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
         pk = read_link_token(purpose=SURVEY_PURPOSE, token=token, max_age=conf.survey_link_max_age())
     except LinkError as error:
         return bad_link_response(request, str(error))
-    followup = FollowUp.objects.select_related("complaint", "customer").filter(pk=int(pk)).first()
+    # A validly signed but non-numeric value (a token made for something else) is a bad link.
+    followup = (
+        FollowUp.objects.select_related("complaint", "customer").filter(pk=int(pk)).first()
+        if pk.isdigit()
+        else None
+    )
     if followup is None:
         return bad_link_response(request, "This link is not valid.")
     now = timezone.now()
@@ -66,6 +72,11 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+# The signed token in the URL is the credential, as RFC 8058 asks: a mailbox provider's one-click
+# unsubscribe POSTs `List-Unsubscribe=One-Click` to this URL with no cookie and no CSRF token. A
+# cross-site forgery would need the token itself, which only the customer's mailbox holds. GET
+# still only shows the page: link scanners open every link.
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     try:
@@ -74,11 +85,14 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         )
     except LinkError as error:
         return bad_link_response(request, str(error))
-    customer = Customer.objects.filter(pk=int(pk)).first()
+    customer = Customer.objects.filter(pk=int(pk)).first() if pk.isdigit() else None
     if customer is None:
         return bad_link_response(request, "This link is not valid.")
     if request.method == "POST":
         unsubscribe_customer(customer=customer)
+        if request.POST.get("List-Unsubscribe") == "One-Click":
+            # Answered to a mail system, not a person: a plain confirmation, no redirect.
+            return HttpResponse("Unsubscribed from follow-up messages.\n", content_type="text/plain")
         messages.success(request, "You will get no more follow-up messages from us.")
         return redirect("followups:unsubscribe", token=token)
     return render(request, "followups/unsubscribe.html", {"customer": customer})

@@ -1,4 +1,4 @@
-"""Agents' pages: calls due (with script and case summary) and failed follow-ups with a retry."""
+"""Agents' pages: calls due (with script and case summary) and follow-ups needing attention."""
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -82,13 +82,21 @@ def call(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required()
 def failed_list(request: HttpRequest) -> HttpResponse:
-    failed = (
+    """Failures, and surveys that may have been delivered, apart: only the first are safe to resend."""
+    rows = (
         _visible_followups(request)
-        .filter(state=State.FAILED)
         .select_related("complaint", "customer", "complaint__owner")
-        .order_by("-failed_at")[:FAILED_PAGE_SIZE]
+        .order_by("-updated_at")
     )
-    return render(request, "followups/failed.html", {"failed": failed, "page_size": FAILED_PAGE_SIZE})
+    return render(
+        request,
+        "followups/failed.html",
+        {
+            "failed": rows.filter(state=State.FAILED)[:FAILED_PAGE_SIZE],
+            "uncertain": rows.filter(state=State.UNCERTAIN)[:FAILED_PAGE_SIZE],
+            "page_size": FAILED_PAGE_SIZE,
+        },
+    )
 
 
 @require_POST
@@ -96,11 +104,15 @@ def failed_list(request: HttpRequest) -> HttpResponse:
 def retry(request: HttpRequest, pk: int) -> HttpResponse:
     followup = get_object_or_404(_visible_followups(request), pk=pk)
     try:
-        retry_followup(followup=followup, actor=request.user)  # type: ignore[arg-type]
+        retry_followup(
+            followup=followup,
+            actor=request.user,  # type: ignore[arg-type]
+            confirmed=request.POST.get("confirmed") == "on",
+        )
     except FollowUpError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, "The follow-up is back on the schedule.")
+        messages.success(request, f"The follow-up on {followup.complaint.reference} is being sent again.")
     next_url = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
         return HttpResponseRedirect(next_url)

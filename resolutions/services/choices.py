@@ -5,6 +5,7 @@ from datetime import datetime
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from complaints.access import can_work_on
@@ -12,8 +13,10 @@ from complaints.models import OPEN_STATUSES, Complaint, EventKind, Status
 from complaints.services.timeline import record_event
 from complaints.services.transitions import change_status
 from complaints.states import ALLOWED_TRANSITIONS
+from portal.emails import absolute_url
 from portal.signing import make_link_token
 from resolutions.models import SolutionOffered
+from resolutions.services.notifications import queue_owner_choice, queue_solution_options
 from resolutions.services.resolving import SolutionInput, check_solutions
 
 CHOICE_PURPOSE = "solution-choice"
@@ -58,15 +61,13 @@ def send_solution_options(
         change_status(complaint=case, to_status=Status.SOLUTION_PROPOSED, actor=actor, now=now)
     record_event(
         complaint=case,
-        kind=EventKind.EMAIL_SENT,
+        kind=EventKind.EMAIL_QUEUED,
         actor=actor,
         note="Solutions offered by email: " + "; ".join(f"{o.kind}: {o.details}" for o in offers),
         data={"solutions": [o.pk for o in offers]},
     )
-    from resolutions.tasks import email_solution_options
-
-    object_id = case.pk
-    transaction.on_commit(lambda: email_solution_options.delay(object_id), robust=True)
+    choice_url = absolute_url(reverse("resolutions:choose", args=[choice_token(case)]))
+    queue_solution_options(complaint=case, offers=offers, choice_url=choice_url)
     complaint.refresh_from_db()
     return offers
 
@@ -99,8 +100,5 @@ def record_customer_choice(
         note=f"{offer.kind}: {offer.details}",
         data={"solution": offer.pk},
     )
-    from resolutions.tasks import notify_owner_of_choice
-
-    object_id = offer.pk
-    transaction.on_commit(lambda: notify_owner_of_choice.delay(object_id), robust=True)
+    queue_owner_choice(offer=offer)
     return offer

@@ -29,6 +29,7 @@ from resolutions.models import (
     CompensationStatus,
     Resolution,
 )
+from resolutions.services.notifications import queue_approval_request
 from resolutions.services.policies import applicable_policy, case_total, grant_limit, month_of
 
 CENT = Decimal("0.01")
@@ -234,10 +235,7 @@ def propose_compensation(
             actor,
             f"{kind} of {money(value, currency)} proposed, awaiting a supervisor: {compensation.reason}",
         )
-        from resolutions.tasks import notify_supervisors_of_request
-
-        object_id = compensation.pk
-        transaction.on_commit(lambda: notify_supervisors_of_request.delay(object_id), robust=True)
+        queue_approval_request(compensation=compensation)
     return compensation
 
 

@@ -1,99 +1,96 @@
-"""Emails this app sends. Called by the tasks in `resolutions.tasks`, always after commit."""
+"""Emails this app writes to the outbox, each in the transaction of the change that causes it."""
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from accounts.roles import Role
 from complaints.models import Complaint
-from portal.emails import absolute_url, make_message
+from complaints.services.notifications import case_url
+from outbox.models import Audience
+from outbox.services import queue_email
+from portal.emails import absolute_url
 from resolutions.conf import choice_link_max_age
 from resolutions.models import COMMITTED_STATUSES, Compensation, Resolution, SolutionOffered
 
 
-def send_resolution_confirmation(*, resolution_id: int) -> bool:
+def queue_resolution_confirmation(*, resolution: Resolution) -> None:
     """Tell the customer what was agreed."""
-    resolution = Resolution.objects.select_related("complaint__customer", "root_cause").get(pk=resolution_id)
-    customer = resolution.complaint.customer
-    if not customer.email:
-        return False
-    message = make_message(
+    complaint = resolution.complaint
+    customer = complaint.customer
+    queue_email(
+        key=f"resolution-confirmation:{resolution.pk}",
+        to=customer.email,
         template="resolutions/email/resolution_confirmation",
         context={
-            "complaint": resolution.complaint,
+            "complaint": complaint,
             "customer": customer,
             "resolution": resolution,
             "chosen": resolution.solutions.select_related("kind").filter(chosen=True).first(),
-            "compensations": resolution.complaint.compensations.select_related("kind").filter(
-                status__in=list(COMMITTED_STATUSES)
+            "compensations": list(
+                complaint.compensations.select_related("kind").filter(status__in=list(COMMITTED_STATUSES))
             ),
         },
-        to=[customer.email],
+        reference=complaint.reference,
+        case_id=complaint.pk,
+        audience=Audience.CUSTOMER,
     )
-    return message.send() == 1
 
 
-def send_approval_request(*, compensation_id: int) -> bool:
+def queue_approval_request(*, compensation: Compensation) -> None:
     """Ask every supervisor with an email address to decide on a compensation above a limit."""
-    compensation = Compensation.objects.select_related("complaint", "kind", "proposed_by").get(
-        pk=compensation_id
-    )
-    recipients = list(
+    complaint = compensation.complaint
+    approvers = (
         get_user_model()
         .objects.filter(groups__name=Role.SUPERVISOR, is_active=True)
         .exclude(email="")
         .exclude(pk=compensation.proposed_by_id)
-        .values_list("email", flat=True)
         .distinct()
     )
-    if not recipients:
-        return False
-    message = make_message(
-        template="resolutions/email/approval_request",
-        context={
-            "compensation": compensation,
-            "complaint": compensation.complaint,
-            "queue_url": absolute_url(reverse("resolutions:approvals")),
-        },
-        to=recipients,
-    )
-    return message.send() == 1
+    for approver in approvers:
+        queue_email(
+            key=f"approval-request:{compensation.pk}:{approver.pk}",
+            to=approver.email,
+            template="resolutions/email/approval_request",
+            context={
+                "compensation": compensation,
+                "complaint": complaint,
+                "queue_url": absolute_url(reverse("resolutions:approvals")),
+            },
+            reference=complaint.reference,
+            case_id=complaint.pk,
+            audience=Audience.STAFF,
+        )
 
 
-def send_solution_options(*, complaint_id: int) -> bool:
-    from resolutions.services.choices import choice_token
-
-    complaint = Complaint.objects.select_related("customer").get(pk=complaint_id)
-    if not complaint.customer.email:
-        return False
-    offers = SolutionOffered.objects.select_related("kind").filter(
-        complaint=complaint, resolution__isnull=True
-    )
-    message = make_message(
+def queue_solution_options(*, complaint: Complaint, offers: list[SolutionOffered], choice_url: str) -> None:
+    queue_email(
+        key=f"solution-options:{complaint.pk}:{max(o.pk for o in offers)}",
+        to=complaint.customer.email,
         template="resolutions/email/solution_options",
         context={
             "complaint": complaint,
             "customer": complaint.customer,
             "offers": offers,
-            "choice_url": absolute_url(reverse("resolutions:choose", args=[choice_token(complaint)])),
+            "choice_url": choice_url,
             "valid_days": choice_link_max_age() // 86400,
         },
-        to=[complaint.customer.email],
+        reference=complaint.reference,
+        case_id=complaint.pk,
+        audience=Audience.CUSTOMER,
     )
-    return message.send() == 1
 
 
-def send_owner_choice(*, solution_id: int) -> bool:
-    offer = SolutionOffered.objects.select_related("complaint__owner", "kind").get(pk=solution_id)
-    owner = offer.complaint.owner
-    if owner is None or not owner.email:
-        return False
-    message = make_message(
+def queue_owner_choice(*, offer: SolutionOffered) -> None:
+    complaint = offer.complaint
+    owner = complaint.owner
+    if owner is None or not owner.is_active:
+        return
+    queue_email(
+        key=f"customer-choice:{offer.pk}:{offer.chosen_by_customer_at}",
+        to=owner.email,
         template="resolutions/email/customer_choice",
-        context={
-            "offer": offer,
-            "complaint": offer.complaint,
-            "case_url": absolute_url(reverse("complaints:detail", args=[offer.complaint.reference])),
-        },
-        to=[owner.email],
+        context={"offer": offer, "complaint": complaint, "case_url": case_url(complaint)},
+        reference=complaint.reference,
+        case_id=complaint.pk,
+        audience=Audience.STAFF,
     )
-    return message.send() == 1

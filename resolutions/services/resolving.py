@@ -31,6 +31,7 @@ from resolutions.models import (
     SolutionOffered,
 )
 from resolutions.services.compensation import check_amount, check_currency, propose_compensation
+from resolutions.services.notifications import queue_resolution_confirmation
 
 
 @dataclass(frozen=True)
@@ -223,10 +224,7 @@ def _complete(*, resolution: Resolution, case: Complaint, actor: User, now: date
     resolution.save(update_fields=["status", "completed_at"])
     # Looked up on the module at call time, so the follow-ups app's implementation is the one run.
     followup_services.schedule_followups(complaint=case, now=now)
-    from resolutions.tasks import send_resolution_confirmation
-
-    object_id = resolution.pk
-    transaction.on_commit(lambda: send_resolution_confirmation.delay(object_id), robust=True)
+    queue_resolution_confirmation(resolution=resolution)
 
 
 def complete_waiting_resolution(*, resolution: Resolution, actor: User, now: datetime) -> bool:

@@ -1,11 +1,13 @@
-"""A canned email travels from the case page through a real Celery worker to a real SMTP server."""
+"""A canned email travels from the case page through the outbox, woken after commit, and a real Celery
+worker to a real SMTP server."""
 
 import time
 
 import pytest
 from django.test import Client
 
-from complaints.models import CannedResponse, CaseEmail, EventKind
+from complaints.models import CannedResponse, EventKind
+from outbox.models import Message, State
 from tests.factories import AgentFactory, ComplaintFactory, CustomerFactory
 from tests.support.smtp import text_body
 
@@ -39,4 +41,6 @@ def test_an_acknowledgement_is_sent_by_the_worker_and_recorded_on_the_timeline(
     while not complaint.events.filter(kind=EventKind.EMAIL_SENT).exists():
         assert time.monotonic() < deadline, celery_worker.output
         time.sleep(0.2)
-    assert CaseEmail.objects.get().state == CaseEmail.State.SENT
+    message_row = Message.objects.get()
+    assert message_row.state == State.SENT
+    assert str(message["Message-ID"]).strip().startswith(f"<{message_row.pk}.")

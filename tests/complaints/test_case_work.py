@@ -1,12 +1,15 @@
-"""Notes, logged calls and emails to the customer from canned responses, sent through Celery."""
+"""Notes, logged calls and emails to the customer from canned responses, sent through the outbox."""
 
 import socket
 
 import pytest
+from django.utils import timezone
 
-from complaints.models import CannedResponse, CaseEmail, EventKind
-from complaints.services.case_emails import DeliveryFailed, deliver_case_email, queue_case_email
-from complaints.tasks import deliver_case_email_task
+from complaints.models import CannedResponse, EventKind
+from complaints.services.case_emails import queue_case_email
+from outbox.models import Message
+from outbox.models import State as MessageState
+from outbox.testing import flush_outbox
 from tests.factories import CannedResponseFactory, ComplaintFactory, CustomerFactory
 from tests.support.smtp import text_body
 
@@ -49,39 +52,39 @@ def test_the_default_canned_responses_are_seeded() -> None:
     assert {"acknowledgement", "apology", "request_information"} <= names
 
 
-def test_an_email_is_rendered_with_the_case_details_and_sent_after_commit(
-    agent_client, agent, django_capture_on_commit_callbacks, smtp_server
+def test_an_email_is_rendered_with_the_case_details_and_sent_through_the_outbox(
+    agent_client, agent, smtp_server
 ) -> None:
     customer = CustomerFactory(name="Priya Patel", email="priya@example.com")
     complaint = ComplaintFactory(owner=agent, customer=customer)
     apology = CannedResponse.objects.get(name="Apology")
 
-    with django_capture_on_commit_callbacks() as callbacks:
-        response = agent_client.post(
-            f"/cases/{complaint.reference}/emails/",
-            {"canned": apology.pk, "message": "A voucher is on its way."},
-        )
+    response = agent_client.post(
+        f"/cases/{complaint.reference}/emails/",
+        {"canned": apology.pk, "message": "A voucher is on its way."},
+    )
 
     assert response.status_code == 302
-    email = CaseEmail.objects.get(complaint=complaint)
-    assert email.state == CaseEmail.State.QUEUED
-    assert "Dear Priya Patel" in email.body and complaint.reference in email.body
-    assert "A voucher is on its way." in email.body
-    assert "Alex Agent" in email.body
-    assert len(callbacks) == 1  # nothing was sent inside the request
+    email = Message.objects.get(case_id=complaint.pk)
+    assert email.state == MessageState.PENDING, "nothing is sent inside the request"
+    assert "Dear Priya Patel" in email.text and complaint.reference in email.text
+    assert "A voucher is on its way." in email.text
+    assert "Alex Agent" in email.text
+    assert smtp_server.messages == []
+    queued = complaint.events.get(kind=EventKind.EMAIL_QUEUED)
+    assert queued.actor == agent and queued.note == email.subject
 
-    deliver_case_email(email_id=email.pk)
+    flush_outbox()
 
     (message,) = smtp_server.wait_for(1)
     assert message["To"] == "priya@example.com"
     assert message["Subject"] == f"We are sorry: {complaint.reference}"
     assert "A voucher is on its way." in text_body(message)
     email.refresh_from_db()
-    assert email.state == CaseEmail.State.SENT and email.attempts == 1
-    assert complaint.events.get(kind=EventKind.EMAIL_SENT).note == email.subject
-    # Delivered twice (a redelivered task) sends once.
-    deliver_case_email(email_id=email.pk)
-    assert complaint.events.filter(kind=EventKind.EMAIL_SENT).count() == 1
+    assert email.state == MessageState.SENT and email.attempts == 1
+    assert complaint.events.get(kind=EventKind.EMAIL_SENT).note.startswith(email.subject)
+    page = agent_client.get(f"/cases/{complaint.reference}/").content.decode()
+    assert "Emails about this case" in page and email.subject in page
 
 
 def test_a_request_for_information_pauses_the_clock(agent_client, agent) -> None:
@@ -98,7 +101,7 @@ def test_html_typed_into_a_message_stays_plain_text(agent) -> None:
     complaint = ComplaintFactory(owner=agent, customer=CustomerFactory(name="O'Brien & Sons"))
     canned = CannedResponseFactory(body="Dear {{ customer.name }}, {{ message }}")
     email = queue_case_email(complaint=complaint, canned=canned, actor=agent, message="<b>hi</b>")
-    assert email.body == "Dear O'Brien & Sons, <b>hi</b>"
+    assert (email.text, email.html) == ("Dear O'Brien & Sons, <b>hi</b>", "")
 
 
 def test_a_customer_without_email_cannot_be_emailed(agent_client, agent) -> None:
@@ -108,7 +111,7 @@ def test_a_customer_without_email_cannot_be_emailed(agent_client, agent) -> None
     )
     assert response.status_code == 200
     assert "The customer has no email address" in response.content.decode()
-    assert not CaseEmail.objects.exists()
+    assert not Message.objects.exists()
 
 
 def closed_port() -> int:
@@ -117,37 +120,26 @@ def closed_port() -> int:
         return s.getsockname()[1]
 
 
-def test_a_failed_send_is_recorded_visibly_and_retried_until_it_gives_up(
+def test_an_unreachable_mail_server_is_retried_with_backoff_until_it_gives_up_visibly(
     settings, agent, agent_client
 ) -> None:
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "outbox.backends.SMTPBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port()
+    settings.OUTBOX_MAX_ATTEMPTS = 2
     complaint = ComplaintFactory(owner=agent)
     email = queue_case_email(complaint=complaint, canned=CannedResponseFactory(), actor=agent)
 
-    with pytest.raises(DeliveryFailed):
-        deliver_case_email(email_id=email.pk)
+    result = flush_outbox()
     email.refresh_from_db()
-    assert (email.state, email.attempts) == (CaseEmail.State.QUEUED, 1)
+    assert result.retrying == [email.pk]
+    assert (email.state, email.attempts) == (MessageState.PENDING, 1)
     assert "ConnectionRefusedError" in email.last_error
-    failure = complaint.events.get(kind=EventKind.EMAIL_FAILED)
-    assert "Retrying." in failure.note
+    assert email.due_at > timezone.now()
 
-    deliver_case_email(email_id=email.pk, final_attempt=True)
+    flush_outbox(now=email.due_at)
     email.refresh_from_db()
-    assert email.state == CaseEmail.State.FAILED
+    assert (email.state, email.attempts) == (MessageState.FAILED, 2)
+    failure = complaint.events.get(kind=EventKind.EMAIL_FAILED)
+    assert "ConnectionRefusedError" in failure.note and "Send it again" in failure.note
     page = agent_client.get(f"/cases/{complaint.reference}/").content.decode()
-    assert "Giving up: send it again or call the customer." in page
-    assert "Failed" in page
-
-
-def test_the_task_retries_a_failed_send(settings, agent) -> None:
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed_port()
-    complaint = ComplaintFactory(owner=agent)
-    email = queue_case_email(complaint=complaint, canned=CannedResponseFactory(), actor=agent)
-
-    from celery.exceptions import Retry
-
-    with pytest.raises(Retry):
-        deliver_case_email_task.apply(args=[email.pk], throw=True)
+    assert "could not be delivered" in page and "Failed" in page

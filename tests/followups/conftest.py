@@ -5,8 +5,8 @@ from collections.abc import Callable, Iterator
 import pytest
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from followups.services.dispatching import dispatch_due_followups
-from followups.services.sending import BatchResult, send_followup_batch
+from outbox.sending import BatchResult
+from outbox.testing import flush_outbox
 from tests.support.smtp import SmtpSink, _Collector
 
 
@@ -30,7 +30,7 @@ def smtp(settings) -> Iterator[SmtpSink]:
     sink.collector = PickyCollector()
     sink.controller.handler = sink.collector
     sink.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "outbox.backends.SMTPBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = sink.port
     settings.EMAIL_USE_TLS = False
@@ -41,13 +41,7 @@ def smtp(settings) -> Iterator[SmtpSink]:
 
 
 @pytest.fixture
-def dispatch(django_capture_on_commit_callbacks) -> Callable[..., list[BatchResult]]:
-    """Run the dispatcher, then each send task it enqueued, in this process (the worker's code
-    path without the broker; the integration tests add the broker and real processes)."""
-
-    def run(**kwargs: object) -> list[BatchResult]:
-        with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            dispatch_due_followups(**kwargs)  # type: ignore[arg-type]
-        return [send_followup_batch(ids=cb.args[0], token=cb.args[1]) for cb in callbacks]
-
-    return run
+def dispatch() -> Callable[..., BatchResult]:
+    """Release due follow-ups into the outbox and send what is due, in this process: the workers'
+    code path without the broker (the integration tests add the broker and real processes)."""
+    return flush_outbox

@@ -116,8 +116,8 @@ def dispatch_in_process(env: dict[str, str], *, later_by: timedelta = timedelta(
         "import django; django.setup()\n"
         "from datetime import timedelta\n"
         "from django.utils import timezone\n"
-        "from followups.services.dispatching import dispatch_due_followups\n"
-        f"print(dispatch_due_followups(now=timezone.now() + timedelta(seconds={later_by.total_seconds()}),"
+        "from outbox.dispatching import dispatch\n"
+        f"print(dispatch(now=timezone.now() + timedelta(seconds={later_by.total_seconds()}),"
         f" batch_size={batch_size}))\n"
     )
     done = subprocess.run(
@@ -130,7 +130,7 @@ def dispatch_in_process(env: dict[str, str], *, later_by: timedelta = timedelta(
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    return done.stdout.strip()
+    return done.stdout.strip().splitlines()[-1]
 
 
 def wait_until(predicate: Any, *, timeout: float = 90.0, what: str = "condition") -> None:

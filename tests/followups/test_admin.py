@@ -20,9 +20,9 @@ def test_the_default_policies_ship_with_the_database() -> None:
     assert (standard.delay, standard.delay_unit) == (3, "days")
 
 
-def test_one_beat_entry_dispatches_every_minute_for_all_followups() -> None:
-    (task,) = PeriodicTask.objects.filter(task="followups.tasks.dispatch_followups")
-    assert task.enabled and task.interval.every == 60 and task.interval.period == "seconds"
+def test_one_beat_entry_sends_all_mail_follow_ups_included_every_ten_seconds() -> None:
+    (task,) = PeriodicTask.objects.filter(task="outbox.tasks.dispatch_outbox")
+    assert task.enabled and task.interval.every == 10 and task.interval.period == "seconds"
 
 
 def test_admin_lists_followups_with_filters_and_cancels_and_retries_through_the_services(client) -> None:
@@ -30,7 +30,10 @@ def test_admin_lists_followups_with_filters_and_cancels_and_retries_through_the_
     (followup,) = resolve(ComplaintFactory())
     failed_case = ComplaintFactory()
     (failed,) = resolve(failed_case)
-    FollowUp.objects.filter(pk=failed.pk).update(state=State.FAILED, last_error="550 No such user")
+    # Failed before it reached the outbox (no address then); the address is there now.
+    FollowUp.objects.filter(pk=failed.pk).update(
+        state=State.FAILED, last_error="The customer has no email address."
+    )
 
     listing = client.get("/admin/followups/followup/?state__exact=failed")
     assert listing.status_code == 200 and failed_case.reference in listing.content.decode()
@@ -47,4 +50,4 @@ def test_admin_lists_followups_with_filters_and_cancels_and_retries_through_the_
     failed.refresh_from_db()
     assert followup.state == State.CANCELLED
     assert failed.state == State.SCHEDULED
-    assert failed_case.events.filter(note__startswith="Failed follow-up retried").exists()
+    assert failed_case.events.filter(note__startswith="Follow-up (failed) sent again").exists()

@@ -1,8 +1,6 @@
-"""Two dispatchers and two deliveries of one message on PostgreSQL: nothing is sent twice."""
+"""Two dispatchers and two deliveries of one batch on PostgreSQL: nothing is sent twice."""
 
-import threading
 from collections import Counter
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,47 +8,49 @@ import time_machine
 from django.db import connection
 
 from followups.models import FollowUp, State
-from followups.services.dispatching import claim_due_batch
-from followups.services.sending import send_followup_batch
+from followups.services.release import release_due_followups
+from outbox.dispatching import claim_due_batch
+from outbox.models import Message
+from outbox.models import State as MessageState
+from outbox.sending import send_batch
 from tests.factories import ComplaintFactory, CustomerFactory, FollowUpStepFactory, only_policy, resolve
+from tests.support.concurrency import run_at_once
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 NOON = datetime(2025, 6, 4, 11, 0, tzinfo=UTC)
 DUE = NOON + timedelta(days=3)
 
 
-def in_threads(count: int, work: Callable[[int], None]) -> None:
-    """Run `work` in `count` threads released together; each thread has its own connection."""
-    barrier = threading.Barrier(count)
-    errors: list[BaseException] = []
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            work(index)
-        except BaseException as error:  # reported below, in the test's thread
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors, errors
-
-
-def make_due(count: int) -> None:
+def make_due(count: int, *, customers: int | None = None) -> None:
     FollowUpStepFactory(policy=only_policy(name="Trial"), delay=3)
+    people = [CustomerFactory() for _ in range(customers or count)]
     with time_machine.travel(NOON, tick=False):
-        for _ in range(count):
-            resolve(ComplaintFactory(customer=CustomerFactory()))
+        for index in range(count):
+            resolve(ComplaintFactory(customer=people[index % len(people)]))
 
 
-def test_two_dispatchers_never_claim_the_same_row() -> None:
+def test_two_dispatchers_release_each_follow_up_once_and_one_survey_per_customer() -> None:
     assert connection.vendor == "postgresql"
-    make_due(300)
+    make_due(120, customers=80)  # 40 customers have two cases due at once
+
+    def dispatcher() -> int:
+        released = 0
+        for _ in range(20):
+            released += release_due_followups(DUE)
+        return released
+
+    results = run_at_once(dispatcher, dispatcher)
+
+    assert all(isinstance(r, int) for r in results), results
+    assert sum(results) == Message.objects.count() == 80  # type: ignore[arg-type]
+    per_customer = Counter(FollowUp.objects.filter(state=State.QUEUED).values_list("customer_id", flat=True))
+    assert len(per_customer) == 80 and set(per_customer.values()) == {1}
+    assert FollowUp.objects.filter(state=State.SKIPPED).count() == 40
+
+
+def test_two_dispatchers_never_claim_the_same_message() -> None:
+    make_due(100)
+    release_due_followups(DUE)
     claimed: list[list[int]] = [[], []]
 
     def dispatcher(index: int) -> None:
@@ -60,20 +60,22 @@ def test_two_dispatchers_never_claim_the_same_row() -> None:
                 return
             claimed[index].extend(ids)
 
-    in_threads(2, dispatcher)
+    run_at_once(lambda: dispatcher(0), lambda: dispatcher(1))
 
     everything = claimed[0] + claimed[1]
-    assert len(everything) == len(set(everything)) == 300
+    assert len(everything) == len(set(everything)) == 100
     assert claimed[0] and claimed[1], "both dispatchers should have won some batches"
-    assert set(FollowUp.objects.values_list("state", flat=True)) == {State.QUEUED}
+    assert set(Message.objects.values_list("state", flat=True)) == {MessageState.CLAIMED}
 
 
-def test_two_workers_given_the_same_message_send_each_email_once(smtp) -> None:
+def test_two_workers_given_the_same_batch_send_each_email_once(smtp) -> None:
     make_due(40)
+    release_due_followups(DUE)
     token, ids = claim_due_batch(now=DUE, batch_size=100)
 
-    in_threads(2, lambda _index: send_followup_batch(ids=ids, token=token, now=DUE))
+    run_at_once(*(lambda: send_batch(ids=ids, token=token, now=DUE) for _ in range(2)))
 
     recipients = Counter(message["To"] for message in smtp.messages)
     assert len(recipients) == 40 and set(recipients.values()) == {1}
     assert set(FollowUp.objects.values_list("state", flat=True)) == {State.SENT}
+    assert set(Message.objects.values_list("state", flat=True)) == {MessageState.SENT}

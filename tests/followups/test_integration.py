@@ -28,7 +28,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, s
 @pytest.fixture
 def dispatcher_every_second(transactional_db, django_db_serialized_rollback) -> None:
     """The cadence is data in django-celery-beat's tables, as an admin would edit it."""
-    task = PeriodicTask.objects.get(task="followups.tasks.dispatch_followups")
+    task = PeriodicTask.objects.get(task="outbox.tasks.dispatch_outbox")
     task.interval, _ = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.SECONDS)
     task.save()
 
@@ -72,5 +72,5 @@ def test_a_resolved_case_gets_exactly_one_email_whose_no_answer_reopens_the_case
     # Several more dispatcher ticks later, the customer still has exactly one follow-up email.
     time.sleep(4)
     assert [m["To"] for m in smtp_server.messages].count("ada@example.com") == 1
-    assert "followups.tasks.dispatch_followups" in celery_beat.output
-    assert "followups.tasks.send_followups" in celery_worker.output
+    assert "outbox.tasks.dispatch_outbox" in celery_beat.output
+    assert "outbox.tasks.send_messages" in celery_worker.output

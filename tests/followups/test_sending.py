@@ -1,4 +1,4 @@
-"""Due follow-up emails are claimed, re-checked under lock and sent exactly once."""
+"""Due follow-up emails go through the outbox: re-checked just before they leave, sent exactly once."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -9,9 +9,12 @@ from django.core.management import call_command
 from complaints.models import EventKind
 from complaints.services.reopening import reopen_complaint
 from followups.models import Channel, FollowUp, State
-from followups.services.dispatching import claim_due_batch, dispatch_due_followups, recover_stuck_leases
-from followups.services.sending import send_followup_batch
+from followups.services.release import release_due_followups
 from followups.services.surveys import record_survey_answer
+from outbox.dispatching import claim_due_batch
+from outbox.models import Message
+from outbox.models import State as MessageState
+from outbox.sending import send_batch
 from tests.factories import ComplaintFactory, CustomerFactory, FollowUpStepFactory, only_policy, resolve
 from tests.support.smtp import text_body
 
@@ -27,16 +30,22 @@ def resolved_case(**customer: object):  # type: ignore[no-untyped-def]
     return complaint
 
 
+def claimed(now: datetime = DUE) -> tuple[str, list[int]]:
+    """Due follow-ups written to the outbox and claimed, as the dispatcher does before a send task."""
+    release_due_followups(now)
+    return claim_due_batch(now=now, batch_size=100)
+
+
 @pytest.fixture(autouse=True)
 def _any_hour_policy() -> None:
     FollowUpStepFactory(policy=only_policy(name="Trial"), delay=3)
 
 
 @time_machine.travel(DUE, tick=False)
-def test_a_due_email_is_sent_once_personal_with_a_survey_and_an_unsubscribe_link(smtp, dispatch) -> None:
+def test_a_due_email_is_sent_once_personal_with_a_survey_and_one_click_unsubscribe(smtp, dispatch) -> None:
     complaint = resolved_case(name="Ada Lovelace", email="ada@example.com")
 
-    (result,) = dispatch()
+    result = dispatch()
 
     (message,) = smtp.wait_for(1)
     assert message["To"] == "ada@example.com"
@@ -45,69 +54,94 @@ def test_a_due_email_is_sent_once_personal_with_a_survey_and_an_unsubscribe_link
     assert "Dear Ada Lovelace" in body and complaint.reference in body and "We refunded £40." in body
     assert "/followups/survey/" in body and "/followups/unsubscribe/" in body
     assert message.get_body(preferencelist=("html",)) is not None
-    assert "/followups/unsubscribe/" in message["List-Unsubscribe"]
-    followup = FollowUp.objects.get()
-    assert (followup.state, followup.attempts) == (State.SENT, 1)
-    assert followup.sent_at == DUE and result.sent == [followup.pk]
-    assert complaint.events.filter(kind=EventKind.FOLLOWUP, note__startswith="Follow-up email sent").exists()
+    unsubscribe = str(message["List-Unsubscribe"]).strip()
+    assert unsubscribe.startswith("<http") and "/followups/unsubscribe/" in unsubscribe
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    followup = FollowUp.objects.select_related("message").get()
+    assert (followup.state, followup.attempts, followup.sent_at) == (State.SENT, 1, DUE)
+    assert followup.message.state == MessageState.SENT and result.sent == [followup.message_id]
+    assert complaint.events.filter(kind=EventKind.EMAIL_SENT, data__message=followup.message_id).exists()
 
 
 def test_nothing_is_sent_before_it_is_due(smtp, dispatch) -> None:
     resolved_case()
     with time_machine.travel(DUE - timedelta(minutes=1), tick=False):
-        assert dispatch() == []
+        assert dispatch().sent == []
     assert FollowUp.objects.get().state == State.SCHEDULED
+    assert not Message.objects.exists(), "a follow-up becomes a message only when it is due"
 
 
 @time_machine.travel(DUE, tick=False)
-def test_a_redelivered_send_message_sends_nothing_twice(smtp) -> None:
+def test_a_redelivered_send_task_sends_nothing_twice(smtp) -> None:
     resolved_case()
-    token, ids = claim_due_batch(now=DUE, batch_size=100)
+    token, ids = claimed()
 
-    first = send_followup_batch(ids=ids, token=token)
-    again = send_followup_batch(ids=ids, token=token)
+    first = send_batch(ids=ids, token=token)
+    again = send_batch(ids=ids, token=token)
 
     assert len(first.sent) == 1 and again.sent == []
     assert len(smtp.messages) == 1
 
 
 @time_machine.travel(DUE, tick=False)
+def test_a_follow_up_is_written_to_the_outbox_once_even_if_released_twice(smtp) -> None:
+    resolved_case()
+    assert release_due_followups(DUE) == 1
+    assert release_due_followups(DUE) == 0
+    assert Message.objects.count() == 1
+
+
+@time_machine.travel(DUE, tick=False)
 def test_a_case_reopened_after_the_claim_is_not_followed_up(smtp) -> None:
     complaint = resolved_case()
-    token, ids = claim_due_batch(now=DUE, batch_size=100)
+    token, ids = claimed()
     reopen_complaint(complaint=complaint, reason="The customer called: still broken", actor_label="Customer")
 
-    result = send_followup_batch(ids=ids, token=token)
+    result = send_batch(ids=ids, token=token)
 
     assert result.sent == [] and smtp.messages == []
     assert FollowUp.objects.get().state == State.CANCELLED
+    assert Message.objects.get().state == MessageState.CANCELLED
+
+
+@time_machine.travel(DUE, tick=False)
+def test_a_case_reopened_while_its_survey_waits_in_the_outbox_cancels_the_message(smtp) -> None:
+    complaint = resolved_case()
+    release_due_followups(DUE)
+
+    reopen_complaint(complaint=complaint, reason="Still broken", actor_label="Customer")
+
+    message = Message.objects.get()
+    assert (message.state, message.note) == (MessageState.CANCELLED, "Case reopened")
 
 
 @time_machine.travel(DUE, tick=False)
 def test_a_customer_who_opted_out_after_the_claim_gets_nothing(smtp) -> None:
     complaint = resolved_case()
-    token, ids = claim_due_batch(now=DUE, batch_size=100)
+    token, ids = claimed()
     complaint.customer.followups_opted_out_at = DUE
     complaint.customer.save()
 
-    send_followup_batch(ids=ids, token=token)
+    send_batch(ids=ids, token=token)
 
     assert smtp.messages == []
     assert FollowUp.objects.get().state == State.SKIPPED
 
 
-def test_a_row_outside_the_allowed_hours_at_send_time_goes_back_to_the_schedule(smtp) -> None:
+def test_a_survey_delayed_past_the_allowed_hours_waits_for_the_next_window(smtp) -> None:
     step = FollowUpStepFactory(policy=only_policy(name="Office hours"), delay=3, start_hour=9, end_hour=20)
     resolved_case()  # customer in London; due Saturday 12:00 BST
-    token, ids = claim_due_batch(now=DUE, batch_size=100)
+    token, ids = claimed()
 
-    late = DUE.replace(hour=19, minute=30)  # 20:30 in London: the worker only got to it now
-    send_followup_batch(ids=ids, token=token, now=late)
+    late = DUE.replace(hour=19, minute=30)  # 20:30 in London: a mail outage held it till now
+    send_batch(ids=ids, token=token, now=late)
 
-    followup = FollowUp.objects.get()
+    followup = FollowUp.objects.select_related("message").get()
+    sunday_9am = datetime(2025, 6, 8, 8, 0, tzinfo=UTC)
     assert smtp.messages == []
-    assert followup.step == step and followup.state == State.SCHEDULED
-    assert followup.due_at == datetime(2025, 6, 8, 8, 0, tzinfo=UTC)  # Sunday 09:00 BST
+    assert followup.step == step and followup.state == State.QUEUED
+    assert (followup.message.state, followup.message.due_at) == (MessageState.PENDING, sunday_9am)
+    assert followup.message.attempts == 0
 
 
 @time_machine.travel(DUE, tick=False)
@@ -129,7 +163,26 @@ def test_a_customer_gets_at_most_one_survey_in_the_interval_whatever_the_number_
 
 
 @time_machine.travel(DUE, tick=False)
-def test_a_refused_address_becomes_a_visible_failure_that_can_be_retried(smtp, dispatch, client) -> None:
+def test_a_survey_that_may_have_been_delivered_still_counts_for_the_interval(smtp, dispatch) -> None:
+    customer = CustomerFactory()
+    first, second = (ComplaintFactory(customer=customer) for _ in range(2))
+    with time_machine.travel(NOON, tick=False):
+        resolve(first)
+    dispatch()
+    Message.objects.update(state=MessageState.UNCERTAIN)
+    FollowUp.objects.update(state=State.UNCERTAIN)
+    with time_machine.travel(NOON + timedelta(days=1), tick=False):
+        resolve(second)
+
+    with time_machine.travel(DUE + timedelta(days=1), tick=False):
+        dispatch()
+
+    assert len(smtp.messages) == 1
+    assert FollowUp.objects.get(complaint=second).note == "Customer already had a survey recently"
+
+
+@time_machine.travel(DUE, tick=False)
+def test_a_refused_address_becomes_a_visible_failure_that_can_be_sent_again(smtp, dispatch, client) -> None:
     from tests.factories import AgentFactory
 
     complaint = resolved_case(email="bad@example.com")
@@ -139,7 +192,7 @@ def test_a_refused_address_becomes_a_visible_failure_that_can_be_retried(smtp, d
     followup = FollowUp.objects.get()
     assert followup.state == State.FAILED
     assert "550" in followup.last_error
-    assert complaint.events.filter(note__startswith="Follow-up email failed").exists()
+    assert complaint.events.filter(kind=EventKind.EMAIL_FAILED, note__contains="No such user").exists()
 
     client.force_login(AgentFactory())
     page = client.get("/followups/failed/").content.decode()
@@ -148,51 +201,30 @@ def test_a_refused_address_becomes_a_visible_failure_that_can_be_retried(smtp, d
     response = client.post(f"/followups/{followup.pk}/retry/", {"next": "/\\evil.example.com/"})
     assert response["Location"] == "/followups/failed/"  # never sent off the site
     followup.refresh_from_db()
-    assert (followup.state, followup.due_at) == (State.SCHEDULED, DUE)
+    assert followup.state == State.QUEUED
+    assert Message.objects.get().state == MessageState.PENDING
 
 
 @time_machine.travel(DUE, tick=False)
 def test_a_transient_refusal_is_retried_with_backoff_then_fails_after_the_last_attempt(
     smtp, dispatch, settings
 ) -> None:
-    settings.FOLLOWUPS_MAX_ATTEMPTS = 2
+    settings.OUTBOX_MAX_ATTEMPTS = 2
     resolved_case(email="busy@example.com")
 
     dispatch()
-    followup = FollowUp.objects.get()
-    assert (followup.state, followup.attempts) == (State.SCHEDULED, 1)
-    assert followup.due_at == DUE + timedelta(minutes=1)
-    assert "451" in followup.last_error
+    message = Message.objects.get()
+    assert (message.state, message.attempts) == (MessageState.PENDING, 1)
+    assert message.due_at == DUE + timedelta(seconds=15)
+    assert "451" in message.last_error
+    assert FollowUp.objects.get().state == State.QUEUED
 
-    with time_machine.travel(DUE + timedelta(minutes=1), tick=False):
+    with time_machine.travel(DUE + timedelta(seconds=15), tick=False):
         dispatch()
-    followup.refresh_from_db()
-    assert (followup.state, followup.attempts) == (State.FAILED, 2)
+    message.refresh_from_db()
+    assert (message.state, message.attempts) == (MessageState.FAILED, 2)
+    assert FollowUp.objects.get().state == State.FAILED
     assert smtp.messages == []
-
-
-def test_stuck_leases_are_recovered(smtp) -> None:
-    resolved_case()
-    resolved_case()
-    _token, (queued_id, sending_id) = claim_due_batch(now=DUE, batch_size=100)
-    FollowUp.objects.filter(pk=sending_id).update(state=State.SENDING, lease_expires_at=DUE)
-
-    recover_stuck_leases(now=DUE + timedelta(hours=1))
-
-    assert FollowUp.objects.get(pk=queued_id).state == State.SCHEDULED
-    stuck = FollowUp.objects.get(pk=sending_id)
-    assert stuck.state == State.FAILED and "Interrupted while sending" in stuck.last_error
-
-
-@time_machine.travel(DUE, tick=False)
-def test_due_rows_are_handed_over_in_batches(django_capture_on_commit_callbacks) -> None:
-    for _ in range(5):
-        resolved_case()
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        handed = dispatch_due_followups(batch_size=2)
-    assert handed == 5
-    assert [len(cb.args[0]) for cb in callbacks] == [2, 2, 1]
-    assert set(FollowUp.objects.values_list("state", flat=True)) == {State.QUEUED}
 
 
 @time_machine.travel(DUE, tick=False)
@@ -214,49 +246,61 @@ def test_an_unanswered_email_falls_back_to_a_call_which_an_answer_cancels(smtp, 
 
 
 @time_machine.travel(DUE, tick=False)
-def test_operators_can_dispatch_by_hand(capsys, django_capture_on_commit_callbacks) -> None:
+def test_operators_can_send_the_outbox_by_hand(smtp, capsys) -> None:
     resolved_case()
-    with django_capture_on_commit_callbacks(execute=False):
-        call_command("dispatch_followups")
-    assert "Handed 1 follow-up(s)" in capsys.readouterr().out
+    call_command("send_outbox")
+    assert "Sent 1," in capsys.readouterr().out
+    assert len(smtp.messages) == 1
 
 
 @time_machine.travel(DUE, tick=False)
-def test_a_batch_out_of_time_hands_its_untried_rows_back_without_using_an_attempt(smtp, settings) -> None:
-    settings.FOLLOWUPS_SEND_BUDGET_SECONDS = 0  # a mail server so slow the budget is gone at once
+def test_a_batch_out_of_time_hands_its_untried_messages_back_without_using_an_attempt(smtp, settings) -> None:
+    settings.OUTBOX_SEND_BUDGET_SECONDS = 0  # a mail server so slow the budget is gone at once
     resolved_case(email="one@example.com")
     resolved_case(email="two@example.com")
-    token, ids = claim_due_batch(now=DUE, batch_size=100)
+    token, ids = claimed()
 
-    result = send_followup_batch(ids=ids, token=token)
+    result = send_batch(ids=ids, token=token)
 
-    assert sorted(result.rescheduled) == sorted(ids) and result.sent == [] and smtp.messages == []
-    rows = FollowUp.objects.all()
-    assert {(r.state, r.attempts, r.due_at) for r in rows} == {(State.SCHEDULED, 0, DUE)}
+    assert sorted(result.handed_back) == sorted(ids) and result.sent == [] and smtp.messages == []
+    assert {(m.state, m.attempts, m.due_at) for m in Message.objects.all()} == {
+        (MessageState.PENDING, 0, DUE)
+    }
+    assert set(FollowUp.objects.values_list("state", flat=True)) == {State.QUEUED}
 
 
 @time_machine.travel(DUE, tick=False)
-def test_the_soft_time_limit_mid_batch_never_sends_twice(smtp, monkeypatch) -> None:
+def test_the_soft_time_limit_mid_send_leaves_one_uncertain_survey_whose_link_still_works(
+    smtp, monkeypatch
+) -> None:
     from celery.exceptions import SoftTimeLimitExceeded
 
-    from followups.services import emails
+    from outbox.backends import SMTPBackend as EmailBackend
 
     for address in ("one@example.com", "two@example.com", "three@example.com"):
         resolved_case(email=address)
-    token, ids = claim_due_batch(now=DUE, batch_size=100)
-    real_build, built = emails.FollowUpMailer.build, []
+    token, ids = claimed()
+    real_send, attempts = EmailBackend.send_messages, []
 
-    def build_until_the_limit(self, row):  # type: ignore[no-untyped-def]
-        built.append(row.pk)
-        if len(built) == 2:  # Celery raises this inside the task when its soft limit passes
+    def send_until_the_limit(self, messages):  # type: ignore[no-untyped-def]
+        attempts.append(messages[0].to[0])
+        if len(attempts) == 2:  # Celery raises this inside the task when its soft limit passes
             raise SoftTimeLimitExceeded()
-        return real_build(self, row)
+        return real_send(self, messages)
 
-    monkeypatch.setattr(emails.FollowUpMailer, "build", build_until_the_limit)
+    monkeypatch.setattr(EmailBackend, "send_messages", send_until_the_limit)
 
-    result = send_followup_batch(ids=ids, token=token)
+    result = send_batch(ids=ids, token=token)
 
-    states = dict(FollowUp.objects.values_list("pk", "state"))
+    states = dict(Message.objects.values_list("to", "state"))
     assert len(smtp.messages) == 1 and len(result.sent) == 1
-    assert states[built[1]] == State.SENDING  # in flight: recovered later as a visible failure
-    assert [states[pk] for pk in ids if pk not in built] == [State.SCHEDULED]
+    assert states == {
+        "one@example.com": MessageState.SENT,
+        "two@example.com": MessageState.UNCERTAIN,  # in flight: never sent again by the system
+        "three@example.com": MessageState.PENDING,  # untried: back in the queue
+    }
+    uncertain = FollowUp.objects.get(customer__email="two@example.com")
+    assert uncertain.state == State.UNCERTAIN
+    record_survey_answer(followup=uncertain, resolved=True, satisfaction=4)
+    uncertain.refresh_from_db()
+    assert uncertain.state == State.ANSWERED

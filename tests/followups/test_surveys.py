@@ -148,3 +148,22 @@ def test_unsubscribing_needs_a_confirmation_and_stops_every_pending_followup(cli
     assert customer.followups_opted_out_at is not None
     assert set(FollowUp.objects.values_list("state", flat=True)) == {State.SKIPPED}
     assert resolve(ComplaintFactory(customer=customer)) == []
+
+
+def test_a_mailbox_providers_one_click_unsubscribe_works_on_the_token_alone_and_twice(sent_followup) -> None:
+    from django.test import Client
+
+    customer = sent_followup.customer
+    url = path(unsubscribe_url(customer))
+    provider = Client(enforce_csrf_checks=True)  # no cookie, no CSRF token: only the signed URL
+
+    first = provider.post(url, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded")
+    again = provider.post(url, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded")
+
+    assert (first.status_code, again.status_code) == (200, 200)
+    customer.refresh_from_db()
+    assert customer.followups_opted_out_at is not None
+    tampered = provider.post(
+        url[:-3] + "xx/", "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+    assert tampered.status_code == 403

@@ -13,7 +13,6 @@ from followups.timing import (
     DAYS,
     Window,
     add_business_days,
-    backoff,
     due_at,
     is_allowed,
     next_allowed,
@@ -140,11 +139,6 @@ def test_an_empty_window_is_refused() -> None:
         Window(start_hour=10, end_hour=10)
     with pytest.raises(ValueError):
         Window(weekdays=frozenset())
-
-
-def test_backoff_doubles_up_to_a_cap() -> None:
-    assert [backoff(n).total_seconds() for n in (1, 2, 3)] == [60, 120, 240]
-    assert backoff(30) == timedelta(hours=6)
 
 
 # Properties -------------------------------------------------------------------------------------

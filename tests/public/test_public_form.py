@@ -7,7 +7,9 @@ from django.core import mail
 from django.test import Client
 
 from complaints.models import Attachment, Complaint, Customer, EventKind, Source
-from complaints.public.notifications import send_acknowledgement_email
+from outbox.models import Message
+from outbox.models import State as MessageState
+from outbox.testing import flush_outbox
 from tests.factories import CustomerFactory, public_category
 from tests.public.conftest import EXE_BYTES, PDF_BYTES, upload
 
@@ -48,22 +50,25 @@ def test_a_customer_files_a_complaint_and_sees_its_reference(client) -> None:
     assert complaint.events.get().kind == EventKind.CREATED
 
 
-def test_the_acknowledgement_is_enqueued_after_commit_never_sent_in_the_request(
-    client, django_capture_on_commit_callbacks
-) -> None:
-    with django_capture_on_commit_callbacks() as callbacks:
-        response = client.post("/complain/", form_data(public_category()))
+def test_the_acknowledgement_is_written_with_the_complaint_never_sent_in_the_request(client) -> None:
+    response = client.post("/complain/", form_data(public_category()))
 
     assert response.status_code == 302
     assert mail.outbox == [], "the request itself must not send mail"
-    assert len(callbacks) == 1
+    complaint = Complaint.objects.get()
+    message = Message.objects.get()
+    assert (message.key, message.case_id, message.state) == (
+        f"acknowledgement:{complaint.pk}",
+        complaint.pk,
+        MessageState.PENDING,
+    )
 
 
 def test_the_acknowledgement_has_text_and_html_and_a_signed_link_to_the_status_page(client) -> None:
     client.post("/complain/", form_data(public_category()))
     complaint = Complaint.objects.get()
 
-    assert send_acknowledgement_email(complaint_id=complaint.pk) is True
+    assert len(flush_outbox().sent) == 1
 
     (message,) = mail.outbox
     assert message.to == ["dana@example.com"]
@@ -79,12 +84,11 @@ def test_the_acknowledgement_has_text_and_html_and_a_signed_link_to_the_status_p
     assert complaint.events.filter(kind=EventKind.EMAIL_SENT).count() == 1
 
 
-def test_a_redelivered_acknowledgement_task_sends_nothing_twice(client) -> None:
+def test_the_acknowledgement_is_sent_once_however_often_the_outbox_runs(client) -> None:
     client.post("/complain/", form_data(public_category()))
-    complaint = Complaint.objects.get()
 
-    send_acknowledgement_email(complaint_id=complaint.pk)
-    assert send_acknowledgement_email(complaint_id=complaint.pk) is False
+    flush_outbox()
+    flush_outbox()
 
     assert len(mail.outbox) == 1
 

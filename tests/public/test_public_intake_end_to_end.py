@@ -55,7 +55,7 @@ def test_a_customer_files_a_complaint_gets_the_email_and_adds_information(
     assert message.get_body(preferencelist=("html",)) is not None
     link = re.search(r"https?://[^/\s]+(/my-complaint/\S+/)", text_body(message))
     assert link, text_body(message)
-    assert "send_public_acknowledgement" in celery_worker.output
+    assert "outbox.tasks.send_messages" in celery_worker.output
 
     browser.visit(link.group(1))
     browser.wait_for_text(f"Your complaint {complaint.reference}")

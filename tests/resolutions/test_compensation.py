@@ -49,20 +49,19 @@ def test_a_compensation_within_the_agents_limit_is_approved_at_once(case, agent)
     assert case.events.filter(kind=EventKind.COMPENSATION).exists()
 
 
-def test_a_compensation_above_the_agents_limit_waits_and_supervisors_are_told_after_commit(
-    case, agent, supervisor, django_capture_on_commit_callbacks, mailoutbox
+def test_a_compensation_above_the_agents_limit_waits_and_supervisors_are_told_through_the_outbox(
+    case, agent, supervisor, mailoutbox
 ) -> None:
-    from resolutions.services.notifications import send_approval_request
+    from outbox.testing import flush_outbox
 
-    with django_capture_on_commit_callbacks() as callbacks:
-        waiting = propose(case, agent, Decimal("80.00"))
+    waiting = propose(case, agent, Decimal("80.00"))
 
     assert waiting.status == CompensationStatus.PROPOSED
-    assert len(callbacks) == 1
+    assert mailoutbox == []
     case.refresh_from_db()
     assert case.compensation_given is False
     assert not BudgetUsage.objects.exists()
-    assert send_approval_request(compensation_id=waiting.pk)
+    flush_outbox()
     (message,) = mailoutbox
     assert message.to == [supervisor.email]
     assert "80.00 GBP" in message.subject

@@ -1,0 +1,151 @@
+"""Follow-up emails become outbox messages when they fall due.
+
+Follow-ups are scheduled days ahead in their own table; the outbox's dispatcher runs this producer
+at every tick. It takes due rows in batches with `SKIP LOCKED`, applies the rules that depend on
+the moment (is the case still resolved? did the customer unsubscribe, or answer an earlier step?
+is it their waking hours? did they get a survey in the last N days?) and writes one outbox message
+per row that passes, in the same transaction that marks the row `queued`. The customers of a batch
+are locked while the one-survey rule is decided, so two dispatchers never both pick the same
+customer, and a `queued` row counts for the rule from that moment on.
+"""
+
+from datetime import datetime
+
+from django.db import connection, transaction
+
+from complaints.models import Customer, EventKind, TimelineEvent
+from followups import conf, timing
+from followups.models import Channel, FollowUp, State
+from followups.models.followups import SURVEY_OUT_STATES
+from followups.services.scheduling import FOLLOW_UP_STATUSES, zone_of
+from outbox.models import Audience, Message
+from outbox.services import queue_messages
+
+SURVEY_KIND = "followups.survey"
+RELEASE_BATCH = 500
+
+PROBE_SQL = """
+SELECT EXISTS (SELECT 1 FROM followups_followup
+                WHERE state = 'scheduled' AND channel = 'email' AND due_at <= %s)
+"""
+
+
+def survey_key(followup: FollowUp) -> str:
+    """One message per follow-up, ever: the unique key is the last guard against a second survey."""
+    return f"followup:{followup.pk}"
+
+
+def release_due_followups(now: datetime) -> int:
+    """The producer: returns how many follow-ups were handed to the outbox."""
+    with connection.cursor() as cursor:
+        cursor.execute(PROBE_SQL, [connection.ops.adapt_datetimefield_value(now)])
+        if not cursor.fetchone()[0]:
+            return 0
+    released = 0
+    while True:
+        taken, queued = _release_batch(now)
+        released += queued
+        if taken < RELEASE_BATCH:
+            return released
+
+
+def _recently_surveyed(customer_ids: set[int], now: datetime) -> set[int]:
+    since = now - conf.survey_min_interval()
+    return set(
+        FollowUp.objects.filter(
+            customer_id__in=customer_ids,
+            channel=Channel.EMAIL,
+            state__in=SURVEY_OUT_STATES,
+            last_attempt_at__gte=since,
+        ).values_list("customer_id", flat=True)
+    )
+
+
+@transaction.atomic
+def _release_batch(now: datetime) -> tuple[int, int]:
+    rows = list(
+        FollowUp.objects.select_for_update(of=("self",), skip_locked=True)
+        .select_related("complaint", "customer", "step", "parent")
+        .filter(state=State.SCHEDULED, channel=Channel.EMAIL, due_at__lte=now)
+        .order_by("due_at")[:RELEASE_BATCH]
+    )
+    if not rows:
+        return 0, 0
+    # Customers held by someone else (an unsubscribe, another dispatcher) are skipped: their rows
+    # stay scheduled for the next tick, and nobody waits on a lock taken in the other order.
+    customer_ids = set(
+        Customer.objects.select_for_update(skip_locked=True)
+        .filter(id__in={row.customer_id for row in rows})
+        .values_list("id", flat=True)
+    )
+    taken = len(rows)
+    rows = [row for row in rows if row.customer_id in customer_ids]
+    surveyed = _recently_surveyed(customer_ids, now)
+    queued: list[FollowUp] = []
+    failures: list[FollowUp] = []
+    for row in rows:
+        tz = zone_of(row.customer)
+        if row.complaint.status not in FOLLOW_UP_STATUSES:
+            row.state, row.note = State.CANCELLED, f"Case is {row.complaint.get_status_display().lower()}"
+            row.finished_at = now
+        elif not row.customer.followups_allowed:
+            row.state, row.note, row.finished_at = State.SKIPPED, "Customer unsubscribed", now
+        elif row.parent_id and row.parent.has_answer:  # type: ignore[union-attr]
+            row.state, row.note, row.finished_at = State.SKIPPED, "Customer already answered", now
+        elif not timing.is_allowed(now, tz=tz, window=row.step.window):
+            row.due_at = timing.next_allowed(now, tz=tz, window=row.step.window)
+        elif row.customer_id in surveyed:
+            row.state, row.finished_at = State.SKIPPED, now
+            row.note = "Customer already had a survey recently"
+        elif not row.customer.email:
+            row.state, row.failed_at = State.FAILED, now
+            row.last_error = "The customer has no email address."
+            failures.append(row)
+        else:
+            row.state, row.queued_at, row.last_attempt_at = State.QUEUED, now, now
+            row.attempts += 1
+            surveyed.add(row.customer_id)
+            queued.append(row)
+    messages = queue_messages(
+        [
+            Message(
+                key=survey_key(row),
+                kind=SURVEY_KIND,
+                audience=Audience.CUSTOMER,
+                to=row.customer.email,
+                object_id=row.pk,
+                case_id=row.complaint_id,
+                reference=row.complaint.reference,
+                due_at=now,
+            )
+            for row in queued
+        ],
+        now=now,
+    )
+    for row, message in zip(queued, messages, strict=True):
+        row.message = message
+    FollowUp.objects.bulk_update(
+        rows,
+        [
+            "state",
+            "note",
+            "finished_at",
+            "due_at",
+            "failed_at",
+            "last_error",
+            "queued_at",
+            "last_attempt_at",
+            "attempts",
+            "message",
+        ],
+    )
+    TimelineEvent.objects.bulk_create(
+        TimelineEvent(
+            complaint_id=row.complaint_id,
+            kind=EventKind.FOLLOWUP,
+            actor_label="System",
+            note=f"Follow-up email failed: {row.last_error}",
+        )
+        for row in failures
+    )
+    return taken, len(queued)

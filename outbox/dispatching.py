@@ -1,0 +1,152 @@
+"""The dispatcher: one Beat entry runs it every few seconds (and each commit that writes a message
+wakes it). It lets the producers write what has become due, recovers leases of dead workers, then
+claims due messages in batches and hands each batch to one send task.
+
+Claiming is one `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING id` on
+PostgreSQL: two dispatchers skip each other's rows, and the claim token lets a send task act only
+on the messages its own task message was given.
+"""
+
+import logging
+import time
+import uuid
+from datetime import datetime
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from outbox import conf, registry
+from outbox.models import Message, State
+from outbox.services import announce
+
+logger = logging.getLogger(__name__)
+
+# An idle tick is this one statement: both probes read partial indexes (leased rows, pending rows),
+# so its cost does not grow with the number of messages ever sent.
+PROBE_SQL = """
+SELECT EXISTS (SELECT 1 FROM outbox_message
+                WHERE state IN ('claimed', 'sending') AND lease_expires_at < %s),
+       EXISTS (SELECT 1 FROM outbox_message WHERE state = 'pending' AND due_at <= %s)
+"""
+
+CLAIM_SQL = """
+UPDATE outbox_message
+   SET state = 'claimed', claim_token = %s, lease_expires_at = %s, updated_at = %s
+ WHERE id IN (
+       SELECT id FROM outbox_message
+        WHERE state = 'pending' AND due_at <= %s
+        ORDER BY due_at
+        LIMIT %s
+          FOR UPDATE SKIP LOCKED)
+RETURNING id
+"""
+
+
+def probe(*, now: datetime) -> tuple[bool, bool]:
+    """(some lease has expired, some message is due), in one round trip."""
+    value = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(PROBE_SQL, [value, value])
+        stuck, due = cursor.fetchone()
+    return bool(stuck), bool(due)
+
+
+def recover_expired_leases(*, now: datetime) -> dict[str, int]:
+    """Claimed messages whose worker stopped renewing go back to the queue: nothing was tried. A
+    message left `sending` may or may not have reached the server: it becomes uncertain, is never
+    sent again by the system, and is shown to staff. Its claim token stays, so a worker that was
+    only slow may still record it as sent."""
+    requeued = Message.objects.filter(state=State.CLAIMED, lease_expires_at__lt=now).update(
+        state=State.PENDING, claim_token=None, lease_expires_at=None, updated_at=now
+    )
+    with transaction.atomic():
+        stuck = list(
+            Message.objects.select_for_update(skip_locked=True).filter(
+                state=State.SENDING, lease_expires_at__lt=now
+            )
+        )
+        for message in stuck:
+            message.state = State.UNCERTAIN
+            message.uncertain_at = now
+            message.lease_expires_at = None
+            message.last_error = (
+                "The worker stopped while sending: the mail server may or may not have accepted it."
+            )
+        Message.objects.bulk_update(stuck, ["state", "uncertain_at", "lease_expires_at", "last_error"])
+        announce(stuck, State.UNCERTAIN, now)
+    if requeued or stuck:
+        logger.warning("Outbox leases recovered: %s queued again, %s uncertain", requeued, len(stuck))
+    return {"requeued": requeued, "uncertain": len(stuck)}
+
+
+def claim_due_batch(*, now: datetime, batch_size: int) -> tuple[str, list[int]]:
+    """Claim up to `batch_size` due messages; return the claim token and their ids."""
+    token = uuid.uuid4()
+    lease = now + conf.claim_lease()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(CLAIM_SQL, [token, lease, now, now, batch_size])
+            ids = [row[0] for row in cursor.fetchall()]
+        return (str(token), ids) if ids else ("", [])
+    # SQLite (the embedded default) serialises writers, so a plain claim is safe there.
+    with transaction.atomic():
+        ids = list(
+            Message.objects.filter(state=State.PENDING, due_at__lte=now)
+            .order_by("due_at")
+            .values_list("id", flat=True)[:batch_size]
+        )
+        if ids:
+            Message.objects.filter(id__in=ids, state=State.PENDING).update(
+                state=State.CLAIMED, claim_token=token, lease_expires_at=lease, updated_at=now
+            )
+    return (str(token), ids) if ids else ("", [])
+
+
+def run_producers(*, now: datetime) -> int:
+    written = 0
+    for producer in registry.producers():
+        try:
+            written += producer(now)
+        except Exception:
+            # One app's failure must not stop every other message; it is logged with its trace
+            # and tried again at the next tick.
+            logger.exception("Outbox producer %s failed", getattr(producer, "__qualname__", producer))
+    return written
+
+
+def dispatch(*, now: datetime | None = None, batch_size: int | None = None) -> int:
+    """Produce, recover, then claim and hand over due messages; return how many were handed over.
+
+    Stops when nothing is due, when as many messages are in flight as the workers can start within
+    a lease, or when its time budget is spent; the next tick carries on."""
+    from outbox.tasks import send_messages
+
+    now = now or timezone.now()
+    batch_size = batch_size or conf.batch_size()
+    deadline = time.monotonic() + conf.dispatch_time_budget()
+    run_producers(now=now)
+    stuck, due = probe(now=now)
+    if stuck:
+        recover_expired_leases(now=now)
+        due = True
+    if not due:
+        return 0
+    room = conf.max_in_flight() - Message.objects.filter(state=State.CLAIMED).count()
+    handed = 0
+    while room > 0:
+        token, ids = claim_due_batch(now=now, batch_size=min(batch_size, room))
+        if not ids:
+            break
+        try:
+            send_messages.delay(ids, token)
+        except Exception:
+            # The broker is unreachable: the claim expires and the messages are claimed again.
+            logger.warning(
+                "Could not hand %s message(s) to the workers; retrying later", len(ids), exc_info=True
+            )
+            break
+        handed += len(ids)
+        room -= len(ids)
+        if len(ids) < batch_size or time.monotonic() > deadline:
+            break
+    return handed
