@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = "Accounts and roles"
+
+    def ready(self) -> None:
+        from axes.signals import user_locked_out
+
+        from accounts.lockouts import record_lockout
+
+        user_locked_out.connect(record_lockout, dispatch_uid="accounts.record_lockout")
