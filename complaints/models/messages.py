@@ -4,8 +4,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.template import Template, TemplateSyntaxError
+from django.template import TemplateSyntaxError
 
+from complaints.canned import compile_text
 from complaints.models.cases import Complaint
 
 
@@ -20,8 +21,8 @@ class CannedPurpose(models.TextChoices):
 
 
 class CannedResponse(models.Model):
-    """An email admins maintain. Subject and body are Django templates rendered with `complaint`,
-    `customer`, `agent` and the agent's optional `message`."""
+    """An email admins maintain. Subject and body are templates rendered in a sandbox with plain
+    values only (`complaints.canned`: names, reference, dates, the status link, the agent's message)."""
 
     name = models.CharField(max_length=120, unique=True)
     purpose = models.CharField(max_length=30, choices=CannedPurpose.choices, default=CannedPurpose.OTHER)
@@ -39,11 +40,11 @@ class CannedResponse(models.Model):
         return self.name
 
     def clean(self) -> None:
-        """A template that does not compile is refused in admin, not when an agent sends it."""
+        """A template the sandbox cannot render is refused in admin, not when an agent sends it."""
         errors = {}
         for field in ("subject", "body"):
             try:
-                Template(getattr(self, field))
+                compile_text(getattr(self, field))
             except TemplateSyntaxError as error:
                 errors[field] = f"Template error: {error}"
         if errors:

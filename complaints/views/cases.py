@@ -117,7 +117,12 @@ def _case_action(
     """Shared shape of every case action: check access, validate, call the service, report."""
     complaint = _load(request, reference)
     if not allowed(complaint):
-        messages.error(request, "You cannot do that on this case: it is owned by someone else.")
+        messages.error(
+            request,
+            "You cannot do that on this case: nobody owns it yet; claim it first."
+            if complaint.owner_id is None
+            else "You cannot do that on this case: it is owned by someone else.",
+        )
         return redirect("complaints:detail", complaint.reference)
     if form.is_valid():
         try:

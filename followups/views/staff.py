@@ -53,6 +53,7 @@ def call(request: HttpRequest, pk: int) -> HttpResponse:
         channel=Channel.CALL,
     )
     form = CallOutcomeForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             record_call_outcome(
@@ -62,8 +63,10 @@ def call(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,  # type: ignore[arg-type]
             )
         except (FollowUpError, ComplaintError) as error:
-            # e.g. the case was reopened by the customer while the agent was on the phone.
-            form.add_error(None, str(error))
+            # e.g. the case was reopened by the customer while the agent was on the phone, or the
+            # call is a colleague's: said on the page, with what was typed, never dropped.
+            form.add_error(None, f"{error} Your outcome was not recorded.")
+            status = 400
         else:
             messages.success(request, f"Call outcome recorded on {followup.complaint.reference}.")
             return redirect("followups:calls")
@@ -77,6 +80,7 @@ def call(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "may_record": followup.state == State.SCHEDULED and can_record_call(request.user, followup),
         },
+        status=status,
     )
 
 
