@@ -12,7 +12,7 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.permissions import role_required
 from complaints.access import can_claim, can_reassign, can_transfer, can_work_on, visible_complaints
@@ -27,6 +27,7 @@ from complaints.services.transitions import change_status
 from complaints.services.waiting import start_waiting_on_customer, stop_waiting_on_customer
 
 
+@require_safe  # a page to read: other methods are refused, never acted on
 @role_required()
 def home(request: HttpRequest) -> HttpResponse:
     visible = visible_complaints(request.user).select_related("customer", "severity", "category")
@@ -100,6 +101,7 @@ def _render_case(request: HttpRequest, complaint: Complaint, **bound: forms.Form
     return render(request, "complaints/detail.html", context)
 
 
+@require_safe  # a page to read: other methods are refused, never acted on
 @role_required()
 def complaint_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return _render_case(request, _load(request, reference))

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.permissions import role_required
 from complaints.access import visible_complaints
@@ -23,6 +23,7 @@ def _visible_followups(request: HttpRequest):  # type: ignore[no-untyped-def]
     return FollowUp.objects.filter(complaint__in=visible_complaints(request.user))
 
 
+@require_safe  # a page to read: other methods are refused, never acted on
 @role_required()
 def calls_due_list(request: HttpRequest) -> HttpResponse:
     due = calls_due(request.user, now=timezone.now())
@@ -84,6 +85,7 @@ def call(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe  # a page to read: other methods are refused, never acted on
 @role_required()
 def failed_list(request: HttpRequest) -> HttpResponse:
     failed = (
