@@ -53,8 +53,7 @@ def _refusal(*, status: int, template: str, declared: int | None) -> HttpRespons
         },
     )
     response = HttpResponse(html, status=status)
-    # The body was not read: the connection cannot carry another request after it.
-    response["Connection"] = "close"
+    patch_cache_control(response, private=True, no_store=True)
     return response
 
 
