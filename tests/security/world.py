@@ -84,7 +84,9 @@ def build_world() -> World:
     other_agent = AgentFactory(username="other-agent")
     supervisor = SupervisorFactory(username="the-supervisor")
     admin = AdminUserFactory(username="the-admin")
-    case = ComplaintFactory(owner=agent, customer=CustomerFactory(email="matrix@example.com"))
+    case = ComplaintFactory(
+        owner=agent, customer=CustomerFactory(email=f"matrix-{uuid.uuid4().hex[:8]}@example.com")
+    )
     change_status(complaint=case, to_status=Status.INVESTIGATING, actor=agent)
     approved, proposed = (
         propose_compensation(
