@@ -160,7 +160,8 @@ def _owned_cases(url: str) -> dict[str, list[str]]:
     with psycopg.connect(url) as conn:
         rows = conn.execute(
             "SELECT u.username, c.reference FROM complaints_complaint c "
-            "JOIN auth_user u ON u.id = c.owner_id WHERE u.username LIKE 'bench-agent-%' AND c.status IN ('investigating', 'solution_proposed')"
+            "JOIN auth_user u ON u.id = c.owner_id WHERE u.username LIKE 'bench-agent-%' "
+            "AND c.status IN ('investigating', 'solution_proposed')"
         ).fetchall()
     owned: dict[str, list[str]] = defaultdict(list)
     for username, reference in rows:
