@@ -12,6 +12,8 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.template import Context, Engine, Template
+from django.template.base import FilterExpression, Variable, VariableNode
+from django.template.defaulttags import IfNode
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -63,6 +65,39 @@ class RenderedCanned:
 def compile_text(text: str) -> Template:
     """Raises TemplateSyntaxError for a template the sandbox cannot render."""
     return ENGINE.from_string(text)
+
+
+def unknown_variables(text: str) -> list[str]:
+    """Variables a template uses that the context does not have (they would render as nothing):
+    shown to the admin when saving, so a typo or a field of a related record is caught there."""
+    known = {name for name, _ in VARIABLES}
+    used: list[str] = []
+
+    def note(expression: Any) -> None:
+        if isinstance(expression, FilterExpression):
+            note(expression.var)
+            for _, arguments in expression.filters:
+                for is_variable, argument in arguments:
+                    if is_variable:
+                        note(argument)
+        elif isinstance(expression, Variable) and expression.lookups:
+            used.append(".".join(expression.lookups))
+
+    def note_condition(condition: Any) -> None:
+        if condition is None:
+            return
+        if hasattr(condition, "value"):  # a literal or variable in an {% if %}
+            note(condition.value)
+        note_condition(getattr(condition, "first", None))
+        note_condition(getattr(condition, "second", None))
+
+    template = compile_text(text)
+    for node in template.nodelist.get_nodes_by_type(VariableNode):
+        note(node.filter_expression)
+    for node in template.nodelist.get_nodes_by_type(IfNode):
+        for condition, _ in node.conditions_nodelists:
+            note_condition(condition)
+    return sorted({name for name in used if name not in known})
 
 
 def _local(moment: datetime | None, complaint: Complaint, fmt: str = "j F Y, H:i") -> str:

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.template import TemplateSyntaxError
 
-from complaints.canned import compile_text
+from complaints.canned import unknown_variables
 from complaints.models.cases import Complaint
 
 
@@ -44,9 +44,13 @@ class CannedResponse(models.Model):
         errors = {}
         for field in ("subject", "body"):
             try:
-                compile_text(getattr(self, field))
+                unknown = unknown_variables(getattr(self, field))
             except TemplateSyntaxError as error:
                 errors[field] = f"Template error: {error}"
+                continue
+            if unknown:
+                names = ", ".join(f"{{{{ {name} }}}}" for name in unknown)
+                errors[field] = f"Not available here: {names}. Use the variables listed under the body."
         if errors:
             raise ValidationError(errors)
 

@@ -254,3 +254,26 @@ def test_a_colleagues_call_outcome_is_refused_with_the_reason_and_what_was_typed
     assert "She is happy now" in page
     world.call.refresh_from_db()
     assert world.call.attempts == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("Dear {{ complaint.customer.name }}", "complaint.customer.name"),
+        ("{% if complaint.owner %}x{% endif %}", "complaint.owner"),
+        ("{{ message|default:agent.email }}", "agent.email"),
+        ("{{ custmer.name }}", "custmer.name"),
+    ],
+)
+def test_admin_names_a_variable_a_canned_response_cannot_have(text: str, named: str) -> None:
+    canned = CannedResponse(name="Typo", subject="Hello", body=text)
+    with pytest.raises(ValidationError) as refused:
+        canned.full_clean()
+    assert named in " ".join(refused.value.message_dict["body"])
+
+
+def test_every_seeded_canned_response_uses_only_the_documented_variables() -> None:
+    seeded = list(CannedResponse.objects.all())
+    assert len(seeded) >= 5
+    for canned in seeded:
+        canned.full_clean()
