@@ -93,10 +93,12 @@ def unknown_variables(text: str) -> list[str]:
 
     template = compile_text(text)
     for node in template.nodelist.get_nodes_by_type(VariableNode):
-        note(node.filter_expression)
+        if isinstance(node, VariableNode):
+            note(node.filter_expression)
     for node in template.nodelist.get_nodes_by_type(IfNode):
-        for condition, _ in node.conditions_nodelists:
-            note_condition(condition)
+        if isinstance(node, IfNode):
+            for condition, _ in node.conditions_nodelists:
+                note_condition(condition)
     return sorted({name for name in used if name not in known})
 
 
