@@ -11,8 +11,9 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from complaints.models import Complaint
+from complaints.models import Complaint, EventKind
 from complaints.public.links import status_max_age, status_url
+from complaints.services.timeline import record_event
 
 NEW_LINK_TEMPLATE = "complaints/public/email/new_status_link"
 NEW_LINK_EMAIL_INTERVAL = timedelta(hours=1)
@@ -62,4 +63,14 @@ def link_email_context(complaint: Complaint) -> dict[str, object]:
 
 
 def _queue_link_email(*, complaint: Complaint, now: datetime) -> bool:
-    raise NotImplementedError  # written to the outbox once it exists
+    """Until the outbox sends it, the owner (or the team) is asked on the case's timeline to send
+    the link with a canned response (`{{ status_link }}`); once per interval, like the email."""
+    note = (
+        "The customer asked for a new link to follow this case (theirs expired or was lost). "
+        "Send it with a canned response that contains {{ status_link }}."
+    )
+    since = now - NEW_LINK_EMAIL_INTERVAL
+    if complaint.events.filter(kind=EventKind.NOTE, note=note, created_at__gte=since).exists():
+        return False
+    record_event(complaint=complaint, kind=EventKind.NOTE, actor_label="Customer", note=note)
+    return True

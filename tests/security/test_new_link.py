@@ -81,3 +81,16 @@ def test_a_token_for_another_page_does_not_open_the_status_page(client) -> None:
     token = make_link_token(purpose="complaint-received", value=complaint.reference)
     response = client.get(reverse("complaints:public:status", args=[complaint.reference, token]))
     assert response.status_code == 403
+
+
+def test_a_matching_reference_and_email_get_the_same_answer_and_the_link_is_sent_once_an_hour(client) -> None:
+    complaint = ComplaintFactory(customer=CustomerFactory(email="Ada@Example.com"))
+    typed = {"reference": complaint.reference.lower(), "email": "ada@example.com"}
+    first = client.post(NEW_LINK, typed)
+    second = client.post(NEW_LINK, typed)
+
+    assert first.status_code == second.status_code == 200
+    assert SAME_ANSWER in first.content.decode() and SAME_ANSWER in second.content.decode()
+    asked = complaint.events.filter(note__contains="asked for a new link")
+    assert asked.count() == 1
+    assert "{{ status_link }}" in asked.get().note
