@@ -39,6 +39,7 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff format --check .
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(BIN)/mypy
+	$(BIN)/bandit -q -c pyproject.toml -r .
 
 test: check-services lint
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)

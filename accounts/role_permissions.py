@@ -28,6 +28,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "resolutions": ("view", "add", "change", "delete", "approve"),
         "django_celery_beat": ("view", "add", "change", "delete"),
         "auth": ("view", "add", "change"),
+        "accounts": ("view", "change"),
         "portal": ("view",),
         "outbox": ("view", "retry"),
     },

@@ -1,17 +1,24 @@
-"""Password reset by email, through the outbox.
+"""Account use cases: password reset by email (through the outbox) and lifting a login lockout.
 
 The reset link carries a token that lets anyone holding it choose the password, so it is made
 when the email leaves and never stored: the message row holds only who it is for.
 """
 
+from datetime import datetime
+
+from axes.utils import reset as axes_reset
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, User
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from accounts.models import LoginLockout
+from accounts.roles import Role, has_role
 from outbox.models import Audience, Message
 from outbox.registry import Cancel, Content, Decision, KindHandler
 from outbox.rendering import render_email
@@ -55,3 +62,21 @@ class PasswordResetKind(KindHandler):
             },
         )
         return render_email(PASSWORD_RESET, {"user": user, "reset_url": absolute_url(path)})
+
+
+@transaction.atomic
+def unlock_login(*, lockout: LoginLockout, actor: User, now: datetime | None = None) -> LoginLockout:
+    """Lift a lockout: the failure counts of its account and its address are forgotten, so the
+    person can log in at once."""
+    if not has_role(actor, Role.ADMIN):
+        raise PermissionDenied("Only admins can unlock logins.")
+    locked = LoginLockout.objects.select_for_update().get(pk=lockout.pk)
+    if locked.username:
+        axes_reset(username=locked.username)
+    if locked.ip_address:
+        axes_reset(ip=locked.ip_address)
+    if locked.unlocked_at is None:
+        locked.unlocked_at = now or timezone.now()
+        locked.unlocked_by = actor
+        locked.save(update_fields=["unlocked_at", "unlocked_by"])
+    return locked

@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
+from complaints.canned import HELP_TEXT
 from complaints.models import (
     CannedResponse,
     Category,
@@ -107,8 +109,16 @@ class HolidayAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
 
 
+class CannedResponseForm(forms.ModelForm):
+    class Meta:
+        model = CannedResponse
+        fields = ["name", "purpose", "is_active", "waits_on_customer", "subject", "body"]
+        help_texts = {"subject": "Line breaks are joined into one line.", "body": HELP_TEXT}
+
+
 @admin.register(CannedResponse)
 class CannedResponseAdmin(admin.ModelAdmin):
+    form = CannedResponseForm
     list_display = ["name", "purpose", "waits_on_customer", "is_active"]
     list_filter = ["purpose", "is_active"]
     search_fields = ["name", "subject", "body"]
@@ -118,9 +128,9 @@ class CannedResponseAdmin(admin.ModelAdmin):
             "Text",
             {
                 "fields": ["subject", "body"],
-                "description": "Django template syntax. Available: {{ customer.name }}, "
-                "{{ complaint.reference }}, {{ complaint.category }}, {{ first_response_due }}, "
-                "{{ resolution_due }}, {{ agent_name }} and the agent's {{ message }}.",
+                "description": "Rendered for each case with plain values only: the variables "
+                "listed under the body; anything else (such as a field of a related record) renders "
+                "as nothing.",
             },
         ),
     ]

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from outbox.errors import OutboxError
 from outbox.forms import RetryForm
@@ -17,6 +17,7 @@ from outbox.services import retry_message
 PAGE_SIZE = 100
 
 
+@require_safe
 @login_required
 @permission_required("outbox.view_message", raise_exception=True)
 def attention(request: HttpRequest) -> HttpResponse:

@@ -4,12 +4,15 @@ Every variable is listed in README.md and .env.example. Unset, the portal runs o
 default used by `make run`: SQLite under var/, a broker kept on disk, mail written to var/mail/.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.env import env_bool, env_int, env_list, env_str
+from portal.secret_key import embedded_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("REDRESS_VAR_DIR", str(BASE_DIR / "var")))
@@ -24,7 +27,9 @@ if not SECRET_KEY:
             "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`), or set DJANGO_DEBUG=1 "
             "for local development."
         )
-    SECRET_KEY = "insecure-development-key-only-used-when-DJANGO_DEBUG-is-on"  # noqa: S105
+    # Random, made once and kept under var/ (git-ignored): links of a demo cannot be forged by
+    # someone who reads the repository, and manage.py commands beside `make run` share the key.
+    SECRET_KEY = embedded_secret_key(VAR_DIR)
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -44,6 +49,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "phonenumber_field",
     "simple_history",
+    "axes",
+    "csp",
     "portal.apps.PortalConfig",
     "outbox",
     "accounts",
@@ -53,8 +60,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body over REQUEST_MAX_BYTES is refused by its declared length, before anything reads it.
+    "portal.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.middleware.PrivatePagesMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -62,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout noticed during the login into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -125,6 +138,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # Refuses a login while the account or the address is locked out, before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -159,6 +177,10 @@ ATTACHMENT_MAX_FILES = env_int("ATTACHMENT_MAX_FILES", 5)
 PUBLIC_FORM_MAX_POSTS = env_int("PUBLIC_FORM_MAX_POSTS", 10)
 PUBLIC_FORM_WINDOW_SECONDS = env_int("PUBLIC_FORM_WINDOW_SECONDS", 900)
 PUBLIC_STATUS_LINK_MAX_AGE_DAYS = env_int("PUBLIC_STATUS_LINK_MAX_AGE_DAYS", 60)
+# The largest request body accepted, checked on its declared length before it is read: every
+# allowed file at its largest plus 1 MiB of text. Set the proxy's limit to the same value
+# (nginx: client_max_body_size 26m with the defaults).
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", ATTACHMENT_MAX_BYTES * ATTACHMENT_MAX_FILES + 1024 * 1024)
 
 # Compensation: the currencies agents may choose (ISO 4217) and how long a choice link lasts.
 COMPENSATION_CURRENCIES = tuple(env_list("COMPENSATION_CURRENCIES", "GBP,EUR,USD"))
@@ -245,6 +267,11 @@ HEALTH_WORKER_MAX_AGE_SECONDS = env_int("HEALTH_WORKER_MAX_AGE_SECONDS", 180)
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_PROXY", False) else None
 )
+# How many proxies of ours stand in front of Django, each appending to X-Forwarded-For; the
+# client's address is that many hops from the right (portal/addresses.py). 0: the header is ignored.
+TRUSTED_PROXIES = env_int("DJANGO_TRUSTED_PROXIES", 0)
+if TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured(f"DJANGO_TRUSTED_PROXIES must be 0 or more; got {TRUSTED_PROXIES}.")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
@@ -256,6 +283,43 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
+
+# A working day: a session ends after SESSION_HOURS from login, or when the browser closes.
+SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 9) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Content-Security-Policy: our own files only; no inline script, no inline style, no frames.
+# Bootstrap draws its check marks and select arrows as data: SVG images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+
+# Login throttling (django-axes), on the same cache as the public form's rate limit: after
+# LOGIN_MAX_FAILURES failed logins for one account, or from one address, further logins to it or
+# from there are refused for LOGIN_LOCKOUT_MINUTES (each failure while locked starts the wait
+# again). Admins unlock in Django admin (Login lockouts). Covers /accounts/login/ and /admin/login/.
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_CACHE = "default"
+AXES_FAILURE_LIMIT = env_int("LOGIN_MAX_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "portal.addresses.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.lockouts.lockout_response"
+AXES_ENABLE_ADMIN = False  # its admin lists database records; ours lists lockouts (accounts)
+AXES_VERBOSE = False
 
 LOGGING = {
     "version": 1,
@@ -263,5 +327,5 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

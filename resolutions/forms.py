@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from resolutions.conf import currency_choices
 from resolutions.models import CompensationKind, RecoveryStep, RootCause, SolutionOffered
+from resolutions.services.resolving import MAX_SOLUTIONS
 
 STEP_FIELDS = [code for code, _ in RecoveryStep.Code.choices]
 
@@ -36,13 +37,31 @@ class SolutionForm(forms.Form):
 
 
 class BaseSolutionFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        "too_many_forms": "Offer at most %(num)d solutions at a time.",
+        "missing_management_form": "This form is incomplete; reload the page and fill it in again.",
+    }
+
     def filled_forms(self) -> list[tuple[int, forms.Form]]:
         """(row index, form) of rows the agent filled in; untouched rows are ignored."""
         return [(i, f) for i, f in enumerate(self.forms) if f.has_changed() and f.cleaned_data]
 
 
+MAX_SOLUTION_ROWS = MAX_SOLUTIONS
+
+
 def solution_formset(data: Any = None) -> BaseSolutionFormSet:
-    formset_class = forms.formset_factory(SolutionForm, formset=BaseSolutionFormSet, extra=3, max_num=6)
+    """Three empty rows, at most six. `absolute_max` bounds the rows Django builds from the posted
+    TOTAL_FORMS (by default it would build up to 1,000 more), and `validate_max` refuses a post
+    that claims more, with a message, instead of quietly storing them."""
+    formset_class = forms.formset_factory(
+        SolutionForm,
+        formset=BaseSolutionFormSet,
+        extra=3,
+        max_num=MAX_SOLUTION_ROWS,
+        absolute_max=MAX_SOLUTION_ROWS,
+        validate_max=True,
+    )
     return formset_class(data, prefix="solutions")  # type: ignore[return-value]
 
 

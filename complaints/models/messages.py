@@ -2,7 +2,9 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.template import Template, TemplateSyntaxError
+from django.template import TemplateSyntaxError
+
+from complaints.canned import unknown_variables
 
 
 class CannedPurpose(models.TextChoices):
@@ -16,8 +18,8 @@ class CannedPurpose(models.TextChoices):
 
 
 class CannedResponse(models.Model):
-    """An email admins maintain. Subject and body are Django templates rendered with `complaint`,
-    `customer`, `agent` and the agent's optional `message`."""
+    """An email admins maintain. Subject and body are templates rendered in a sandbox with plain
+    values only (`complaints.canned`: names, reference, dates, the status link, the agent's message)."""
 
     name = models.CharField(max_length=120, unique=True)
     purpose = models.CharField(max_length=30, choices=CannedPurpose.choices, default=CannedPurpose.OTHER)
@@ -35,12 +37,16 @@ class CannedResponse(models.Model):
         return self.name
 
     def clean(self) -> None:
-        """A template that does not compile is refused in admin, not when an agent sends it."""
+        """A template the sandbox cannot render is refused in admin, not when an agent sends it."""
         errors = {}
         for field in ("subject", "body"):
             try:
-                Template(getattr(self, field))
+                unknown = unknown_variables(getattr(self, field))
             except TemplateSyntaxError as error:
                 errors[field] = f"Template error: {error}"
+                continue
+            if unknown:
+                names = ", ".join(f"{{{{ {name} }}}}" for name in unknown)
+                errors[field] = f"Not available here: {names}. Use the variables listed under the body."
         if errors:
             raise ValidationError(errors)

@@ -99,10 +99,13 @@ class PublicComplaintForm(forms.Form):
         max_length=5_000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    time_zone = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    # Filled by the browser, not typed: any value is accepted and an unknown one replaced, since
+    # an error on a field nobody sees could never be explained to the person.
+    time_zone = forms.Field(required=False, widget=forms.HiddenInput)
     attachments = files_field()
     # A field people never see: bots that fill in every input give themselves away.
-    website = forms.CharField(label="Leave this field empty", required=False, max_length=200)
+    # Any value at all, even one no real field would accept, means the trap caught a bot.
+    website = forms.Field(label="Leave this field empty", required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -112,11 +115,11 @@ class PublicComplaintForm(forms.Form):
     def clean_time_zone(self) -> str:
         value = self.cleaned_data.get("time_zone") or ""
         # The browser reports its zone; anything unknown falls back to the portal's own.
-        return value if value in known_time_zones() else settings.TIME_ZONE
+        return value if isinstance(value, str) and value in known_time_zones() else settings.TIME_ZONE
 
     @property
     def caught_by_honeypot(self) -> bool:
-        return bool(self.data.get(HONEYPOT, "").strip())
+        return bool(str(self.data.get(HONEYPOT, "")).strip())
 
     def visible_fields_for_people(self) -> list[forms.BoundField]:
         return [field for field in self.visible_fields() if field.name != HONEYPOT]
@@ -156,3 +159,18 @@ class StaffAttachmentForm(forms.Form):
         if not files:
             raise ValidationError("Please choose a file to attach.")
         return files
+
+
+class NewLinkForm(forms.Form):
+    reference = forms.CharField(
+        label="Complaint reference",
+        max_length=30,
+        help_text="It is in the subject of our emails, for example RD-2026-000123.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="The address you gave us with the complaint.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

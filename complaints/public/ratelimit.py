@@ -16,6 +16,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from portal.addresses import client_address
+
 
 @dataclass(frozen=True)
 class RateLimit:
@@ -26,17 +28,6 @@ class RateLimit:
     @property
     def retry_after_minutes(self) -> int:
         return max(1, -(-self.retry_after // 60))
-
-
-def client_address(request: HttpRequest) -> str:
-    """The client's address; behind our proxy, the one the proxy appended last (clients can
-    forge the earlier entries of X-Forwarded-For, not that one)."""
-    if settings.SECURE_PROXY_SSL_HEADER:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if hops:
-            return hops[-1]
-    return str(request.META.get("REMOTE_ADDR", "unknown"))
 
 
 def hit(*, scope: str, address: str, limit: int, window: int) -> RateLimit:

@@ -38,7 +38,8 @@ def _public_form_defaults() -> tuple[Channel, Severity]:
         _defaults["channel"] = Channel.objects.get(code=PUBLIC_FORM_CHANNEL)
         _defaults["severity"] = Severity.objects.get(code=PUBLIC_FORM_SEVERITY)
     channel, severity = _defaults["channel"], _defaults["severity"]
-    assert isinstance(channel, Channel) and isinstance(severity, Severity)  # noqa: S101 - for the type checker
+    if not isinstance(channel, Channel) or not isinstance(severity, Severity):
+        raise TypeError("the public form's defaults were cached under the wrong names")
     return channel, severity
 
 

@@ -18,7 +18,8 @@ from complaints.errors import ComplaintError
 from complaints.models import Attachment
 from complaints.public import links
 from complaints.public.attachments import attach_file
-from complaints.public.forms import AddInformationForm, PublicComplaintForm, StaffAttachmentForm
+from complaints.public.forms import AddInformationForm, NewLinkForm, PublicComplaintForm, StaffAttachmentForm
+from complaints.public.new_links import request_status_link
 from complaints.public.ratelimit import RateLimit, hit_public_form
 from complaints.public.services import add_customer_information, submit_public_complaint
 from complaints.public.timeline import public_timeline
@@ -160,6 +161,33 @@ def _status_page(
         },
         status=status,
     )
+    return _with_retry_after(response, limit)
+
+
+@csrf_exempt  # checked by `_new_link`, after the rate limit (see `complaint_form`)
+@require_http_methods(["GET", "POST"])
+def new_link(request: HttpRequest) -> HttpResponse:
+    return _new_link(request, limit=_limit_before_reading(request, scope="public-new-link"))
+
+
+@csrf_protect
+def _new_link(request: HttpRequest, *, limit: RateLimit | None) -> HttpResponse:
+    """Always the same answer for a well-formed request, whether or not anything matched."""
+    if request.method != "POST":
+        return render(request, "complaints/public/new_link.html", {"form": NewLinkForm()})
+    form = NewLinkForm(request.POST)
+    status = 200
+    if limit is not None and not limit.allowed:
+        status = 429
+        _too_many(form, limit)
+    elif form.is_valid():
+        request_status_link(reference=form.cleaned_data["reference"], email=form.cleaned_data["email"])
+        return render(
+            request,
+            "complaints/public/new_link.html",
+            {"form": NewLinkForm(initial=form.cleaned_data), "sent": True},
+        )
+    response = render(request, "complaints/public/new_link.html", {"form": form}, status=status)
     return _with_retry_after(response, limit)
 
 

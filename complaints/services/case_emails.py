@@ -6,12 +6,12 @@ from datetime import datetime
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.template import Context, Template
 from django.utils import timezone
-from django.utils.formats import date_format
 
+from complaints.canned import canned_context, render_canned
 from complaints.errors import ComplaintError
 from complaints.models import CannedResponse, Complaint, EventKind
+from complaints.public.links import status_url
 from complaints.services.case_work import mark_first_response
 from complaints.services.timeline import record_event
 from complaints.services.waiting import start_waiting_on_customer
@@ -19,32 +19,16 @@ from outbox.models import Audience, Message
 from outbox.services import queue_text_email
 
 
-def _local(moment: datetime | None, complaint: Complaint) -> str:
-    if moment is None:
-        return ""
-    return date_format(timezone.localtime(moment, complaint.customer.time_zone), "j F Y, H:i")
-
-
 def render_canned_response(
     *, canned: CannedResponse, complaint: Complaint, agent: User | None, message: str = ""
 ) -> tuple[str, str]:
-    """Subject and plain-text body with the case's details. Plain text: nothing is HTML-escaped,
-    and nothing in it can run in a mail client."""
-    context = Context(
-        {
-            "complaint": complaint,
-            "customer": complaint.customer,
-            "agent": agent,
-            "agent_name": (agent.get_full_name() or agent.get_username()) if agent else "Customer care",
-            "message": message.strip(),
-            "first_response_due": _local(complaint.first_response_due_at, complaint),
-            "resolution_due": _local(complaint.resolution_due_at, complaint),
-        },
-        autoescape=False,
+    """Subject and plain-text body with the case's details, rendered in the sandbox of
+    `complaints.canned` with plain values only."""
+    context = canned_context(
+        complaint=complaint, agent=agent, message=message, status_link=status_url(complaint)
     )
-    subject = " ".join(Template(canned.subject).render(context).split())
-    body = Template(canned.body).render(context)
-    return subject, body
+    rendered = render_canned(subject=canned.subject, body=canned.body, context=context)
+    return rendered.subject, rendered.body
 
 
 @transaction.atomic

@@ -26,7 +26,7 @@ def _check_new_owner(to_user: User) -> None:
 def claim_complaint(*, complaint: Complaint, actor: User, now: datetime | None = None) -> Complaint:
     """Take an unowned case. Two agents claiming at once: the conditional UPDATE lets one win."""
     if not can_claim(actor, complaint):
-        raise OwnershipError("Only agents can claim open cases that nobody owns.")
+        raise OwnershipError(_claim_refusal(actor, complaint))
     won = Complaint.objects.filter(pk=complaint.pk, owner__isnull=True, status__in=OPEN_STATUSES).update(
         owner=actor, updated_at=now or timezone.now()
     )
@@ -37,6 +37,17 @@ def claim_complaint(*, complaint: Complaint, actor: User, now: datetime | None =
     complaint.owner = actor
     record_event(complaint=complaint, kind=EventKind.CLAIMED, actor=actor, data={"to_owner_id": actor.pk})
     return complaint
+
+
+def _claim_refusal(actor: User, complaint: Complaint) -> str:
+    if not has_role(actor, Role.AGENT):
+        return "Only agents can claim cases."
+    if complaint.owner_id is not None:
+        if complaint.owner_id == actor.pk:
+            return "You already own this case."
+        owner = complaint.owner.get_full_name() or complaint.owner.get_username() if complaint.owner else ""
+        return f"Someone got there first: the case is now owned by {owner}."
+    return f"This case is {complaint.get_status_display().lower()}: only open cases can be claimed."
 
 
 def _move(*, complaint: Complaint, to_user: User, actor: User, note: str, kind: EventKind) -> Complaint:

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.permissions import role_required
 from accounts.roles import Role
@@ -55,6 +55,7 @@ def filtered_cases(user: Any, data: dict[str, Any]) -> QuerySet[Complaint]:
     return cases
 
 
+@require_safe  # a page to read: other methods are refused, never acted on
 @role_required()
 def case_list(request: HttpRequest) -> HttpResponse:
     return _render_list(request, request.GET)

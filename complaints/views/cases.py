@@ -12,7 +12,7 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.permissions import role_required
 from complaints.access import can_claim, can_reassign, can_transfer, can_work_on, visible_complaints
@@ -28,6 +28,7 @@ from complaints.services.waiting import start_waiting_on_customer, stop_waiting_
 from outbox.selectors import messages_for_case
 
 
+@require_safe  # a page to read: other methods are refused, never acted on
 @role_required()
 def home(request: HttpRequest) -> HttpResponse:
     visible = visible_complaints(request.user).select_related("customer", "severity", "category")
@@ -101,6 +102,7 @@ def _render_case(request: HttpRequest, complaint: Complaint, **bound: forms.Form
     return render(request, "complaints/detail.html", context)
 
 
+@require_safe  # a page to read: other methods are refused, never acted on
 @role_required()
 def complaint_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return _render_case(request, _load(request, reference))
@@ -118,7 +120,12 @@ def _case_action(
     """Shared shape of every case action: check access, validate, call the service, report."""
     complaint = _load(request, reference)
     if not allowed(complaint):
-        messages.error(request, "You cannot do that on this case: it is owned by someone else.")
+        messages.error(
+            request,
+            "You cannot do that on this case: nobody owns it yet; claim it first."
+            if complaint.owner_id is None
+            else "You cannot do that on this case: it is owned by someone else.",
+        )
         return redirect("complaints:detail", complaint.reference)
     if form.is_valid():
         try:

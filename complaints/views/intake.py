@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
 
 from accounts.permissions import role_required
 from complaints.access import visible_complaints, visible_customers
@@ -19,6 +20,7 @@ from complaints.services.intake import create_customer, find_customers, submit_c
 EARLIER_SHOWN = 10
 
 
+@require_safe  # a page to read: other methods are refused, never acted on
 @role_required()
 def intake_search(request: HttpRequest) -> HttpResponse:
     """GET only: searching changes nothing."""

@@ -65,7 +65,12 @@ def record_call_outcome(
     if row.channel != Channel.CALL or row.state != State.SCHEDULED:
         raise FollowUpError("This call is no longer due.")
     if not can_record_call(actor, row):
-        raise FollowUpError("This call belongs to the case owner.")
+        owner = row.complaint.owner
+        name = (owner.get_full_name() or owner.get_username()) if owner else "the case's owner"
+        raise FollowUpError(
+            f"This call belongs to {name}, who owns the case; only they or a supervisor can record it. "
+            "Add what the customer said as a note on the case instead."
+        )
     row.attempts += 1
     row.last_attempt_at = now
     row.call_outcome = outcome

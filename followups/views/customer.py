@@ -19,21 +19,16 @@ from followups.models import FollowUp
 from followups.services.emails import SURVEY_PURPOSE, UNSUBSCRIBE_PURPOSE, unsubscribe_url
 from followups.services.surveys import amend_deadline, can_answer, record_survey_answer, unsubscribe_customer
 from portal.links import bad_link_response
-from portal.signing import LinkError, read_link_token
+from portal.signing import LinkError, read_link_id
 
 
 @require_http_methods(["GET", "POST"])
 def survey(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        pk = read_link_token(purpose=SURVEY_PURPOSE, token=token, max_age=conf.survey_link_max_age())
+        pk = read_link_id(purpose=SURVEY_PURPOSE, token=token, max_age=conf.survey_link_max_age())
     except LinkError as error:
         return bad_link_response(request, str(error))
-    # A validly signed but non-numeric value (a token made for something else) is a bad link.
-    followup = (
-        FollowUp.objects.select_related("complaint", "customer").filter(pk=int(pk)).first()
-        if pk.isdigit()
-        else None
-    )
+    followup = FollowUp.objects.select_related("complaint", "customer").filter(pk=pk).first()
     if followup is None:
         return bad_link_response(request, "This link is not valid.")
     now = timezone.now()
@@ -80,12 +75,10 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        pk = read_link_token(
-            purpose=UNSUBSCRIBE_PURPOSE, token=token, max_age=conf.unsubscribe_link_max_age()
-        )
+        pk = read_link_id(purpose=UNSUBSCRIBE_PURPOSE, token=token, max_age=conf.unsubscribe_link_max_age())
     except LinkError as error:
         return bad_link_response(request, str(error))
-    customer = Customer.objects.filter(pk=int(pk)).first() if pk.isdigit() else None
+    customer = Customer.objects.filter(pk=pk).first()
     if customer is None:
         return bad_link_response(request, "This link is not valid.")
     if request.method == "POST":

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.permissions import role_required
 from complaints.access import visible_complaints
@@ -23,6 +23,7 @@ def _visible_followups(request: HttpRequest):  # type: ignore[no-untyped-def]
     return FollowUp.objects.filter(complaint__in=visible_complaints(request.user))
 
 
+@require_safe  # a page to read: other methods are refused, never acted on
 @role_required()
 def calls_due_list(request: HttpRequest) -> HttpResponse:
     due = calls_due(request.user, now=timezone.now())
@@ -53,6 +54,7 @@ def call(request: HttpRequest, pk: int) -> HttpResponse:
         channel=Channel.CALL,
     )
     form = CallOutcomeForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             record_call_outcome(
@@ -62,8 +64,10 @@ def call(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,  # type: ignore[arg-type]
             )
         except (FollowUpError, ComplaintError) as error:
-            # e.g. the case was reopened by the customer while the agent was on the phone.
-            form.add_error(None, str(error))
+            # e.g. the case was reopened by the customer while the agent was on the phone, or the
+            # call is a colleague's: said on the page, with what was typed, never dropped.
+            form.add_error(None, f"{error} Your outcome was not recorded.")
+            status = 400
         else:
             messages.success(request, f"Call outcome recorded on {followup.complaint.reference}.")
             return redirect("followups:calls")
@@ -77,9 +81,11 @@ def call(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "may_record": followup.state == State.SCHEDULED and can_record_call(request.user, followup),
         },
+        status=status,
     )
 
 
+@require_safe  # a page to read: other methods are refused, never acted on
 @role_required()
 def failed_list(request: HttpRequest) -> HttpResponse:
     """Failures, and surveys that may have been delivered, apart: only the first are safe to resend."""

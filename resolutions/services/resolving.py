@@ -58,7 +58,12 @@ class CompensationInput:
     reason: str
 
 
+MAX_SOLUTIONS = 6
+
+
 def check_solutions(solutions: list[SolutionInput], *, field: str = "solutions") -> None:
+    if len(solutions) > MAX_SOLUTIONS:
+        raise ValidationError({field: f"Offer at most {MAX_SOLUTIONS} solutions at a time."})
     for number, solution in enumerate(solutions, start=1):
         if not solution.kind.is_active:
             raise ValidationError({field: f"Solution {number}: {solution.kind} is no longer offered."})

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.permissions import role_required
 from accounts.roles import Role
@@ -25,6 +25,7 @@ def _awaiting(request: HttpRequest):  # type: ignore[no-untyped-def]
     )
 
 
+@require_safe  # a page to read: other methods are refused, never acted on
 @role_required(Role.SUPERVISOR)
 def approvals(request: HttpRequest) -> HttpResponse:
     return _render(request)

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from complaints.models import OPEN_STATUSES, Complaint
 from portal.links import bad_link_response
-from portal.signing import LinkError, read_link_token
+from portal.signing import LinkError, read_link_id
 from resolutions.conf import choice_link_max_age
 from resolutions.models import SolutionOffered
 from resolutions.services.choices import CHOICE_PURPOSE, record_customer_choice
@@ -16,11 +16,9 @@ from resolutions.services.choices import CHOICE_PURPOSE, record_customer_choice
 @require_http_methods(["GET", "POST"])
 def choose(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        complaint_id = int(
-            read_link_token(purpose=CHOICE_PURPOSE, token=token, max_age=choice_link_max_age())
-        )
+        complaint_id = read_link_id(purpose=CHOICE_PURPOSE, token=token, max_age=choice_link_max_age())
         complaint = Complaint.objects.select_related("customer").get(pk=complaint_id)
-    except (LinkError, ValueError, Complaint.DoesNotExist) as refused:
+    except (LinkError, Complaint.DoesNotExist) as refused:
         message = str(refused) if isinstance(refused, LinkError) else "This link is not valid."
         return bad_link_response(request, message)
     offers = list(
@@ -31,6 +29,8 @@ def choose(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         try:
             solution_id = int(request.POST.get("solution", "0"))
+            if not 0 < solution_id < 2**63:
+                raise ValueError("not an id")
             chosen = record_customer_choice(complaint=complaint, solution_id=solution_id)
         except ValueError:
             error = "Choose one of the options shown."

@@ -1,6 +1,7 @@
 """The production commands from the README: gunicorn, one worker, one Beat, on PostgreSQL and Redis."""
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -83,6 +84,17 @@ def test_gunicorn_worker_and_beat_serve_a_green_portal_with_static_files(tmp_pat
         status, headers, _ = get(f"{base}/accounts/login/", **{"X-Forwarded-Proto": "https"})
         assert status == 200
         assert "max-age=31536000" in headers.get("Strict-Transport-Security", "")
+
+        assert "script-src 'self'" in headers["Content-Security-Policy"]
+        assert "no-store" in headers["Cache-Control"]
+
+        # A body over REQUEST_MAX_BYTES is refused from its headers alone, the body never sent.
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+            connection.sendall(
+                b"POST /complain/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Forwarded-Proto: https\r\n"
+                b"Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 30000000\r\n\r\n"
+            )
+            assert connection.recv(100).startswith(b"HTTP/1.1 413")
 
         status, headers, css = get(f"{base}/static/css/redress.css", **{"X-Forwarded-Proto": "https"})
         assert status == 200 and b".skip-link" in css
