@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
-from complaints.access import visible_complaints
+from complaints.access import visible_cases_q
 from complaints.errors import ComplaintError
 from followups.errors import FollowUpError
 from followups.forms import CallOutcomeForm
@@ -20,7 +20,7 @@ FAILED_PAGE_SIZE = 100
 
 
 def _visible_followups(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return FollowUp.objects.filter(complaint__in=visible_complaints(request.user))
+    return FollowUp.objects.filter(visible_cases_q(request.user, via="complaint"))
 
 
 @role_required()

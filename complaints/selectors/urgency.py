@@ -1,0 +1,46 @@
+"""How many cases need attention, counted no further than a cap: exact counts over big filters
+read every matching row, and a page that shows "1,000+ overdue" says all a person needs."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+from complaints.models import Complaint
+from complaints.selectors.case_lists import UrgencyFilter, urgency_q
+from portal.db import capped_count
+
+COUNT_CAP = 1000
+
+
+@dataclass(frozen=True)
+class Count:
+    value: int
+    cap: int = COUNT_CAP
+
+    @property
+    def capped(self) -> bool:
+        return self.value >= self.cap
+
+    def __str__(self) -> str:
+        return f"{self.cap:,}+" if self.capped else f"{self.value:,}"
+
+    def __bool__(self) -> bool:
+        return self.value > 0
+
+
+def count_of(cases: QuerySet[Complaint], cap: int = COUNT_CAP) -> Count:
+    return Count(capped_count(cases, cap), cap)
+
+
+@dataclass(frozen=True)
+class UrgencyCounts:
+    overdue: Count
+    at_risk: Count
+
+
+def urgency_counts(cases: QuerySet[Complaint], *, now: datetime, cap: int = COUNT_CAP) -> UrgencyCounts:
+    return UrgencyCounts(
+        overdue=count_of(cases.filter(urgency_q(UrgencyFilter.OVERDUE, now)), cap),
+        at_risk=count_of(cases.filter(urgency_q(UrgencyFilter.AT_RISK, now)), cap),
+    )
