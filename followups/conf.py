@@ -55,3 +55,8 @@ def send_time_budget() -> float:
     schedule: well inside the soft time limit, so a slow mail server never strands a batch."""
     soft_limit = float(getattr(settings, "CELERY_TASK_SOFT_TIME_LIMIT", 120))
     return float(getattr(settings, "FOLLOWUPS_SEND_BUDGET_SECONDS", soft_limit / 2))
+
+
+def call_overdue_after() -> timedelta:
+    """A follow-up call still not made this long after it fell due is shown as overdue."""
+    return timedelta(hours=getattr(settings, "FOLLOWUPS_CALL_OVERDUE_HOURS", 24))

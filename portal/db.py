@@ -55,5 +55,41 @@ def capped_count(queryset: QuerySet[Any], cap: int) -> int:
     return queryset.order_by().values("pk")[:cap].count()
 
 
+def capped_counts(querysets: list[QuerySet[Any]], cap: int) -> list[int]:
+    """`capped_count` of several querysets in one round trip to the database."""
+    parts: list[str] = []
+    params: list[Any] = []
+    for queryset in querysets:
+        sql, part_params = queryset.order_by().values("pk")[:cap].query.sql_with_params()
+        # The SQL is Django's own compilation; every value in it is a parameter.
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted)")  # noqa: S608
+        params.extend(part_params)
+    if not parts:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        row = cursor.fetchone()
+    return [int(value) for value in row]
+
+
 def is_postgresql() -> bool:
     return connection.vendor == "postgresql"
+
+
+class Contains(Func):
+    """`column ILIKE '%text%'`, case-insensitive, as a condition. Unlike Django's `icontains`
+    (`UPPER(column) LIKE UPPER(…)`) PostgreSQL answers it from a plain trigram index on the
+    column. SQLite's LIKE already ignores case."""
+
+    output_field = BooleanField()
+    arity = 1
+
+    def __init__(self, column: str, text: str) -> None:
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        self.pattern = f"%{escaped}%"
+        super().__init__(F(column))
+
+    def as_sql(self, compiler: SQLCompiler, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
+        column, params = compiler.compile(self.source_expressions[0])
+        operator = "ILIKE" if connection.vendor == "postgresql" else "LIKE"
+        return f"{column} {operator} %s ESCAPE '\\'", [*params, self.pattern]

@@ -5,9 +5,11 @@ from typing import Any
 
 from django import forms
 from django.http import QueryDict
+from django.utils.safestring import SafeString
 
 from complaints.models import Status
 from complaints.selectors.case_lists import CaseFilters, Sort, StateFilter, UrgencyFilter
+from complaints.selectors.vocabularies import options_html
 
 STATUS_CHOICES = [
     ("", "Any state"),
@@ -68,6 +70,13 @@ class CaseFilterForm(forms.Form):
         if start and end and start > end:
             self.add_error("received_to", "The end date is before the start date.")
         return data
+
+    def options(self) -> dict[str, SafeString]:
+        """Each select's `<option>`s with what was chosen selected (see `options_html`)."""
+        return {
+            name: options_html(name, self.fields[name].choices, self[name].value())  # type: ignore[attr-defined]
+            for name in ("category", "severity", "channel", "owner", "status", "urgency", "sort")
+        }
 
     def filters(self) -> CaseFilters:
         """The valid filters; a field with an error is left out (the page shows the error)."""

@@ -42,11 +42,15 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='complaint',
-            index=models.Index(condition=models.Q(('due_at__isnull', False)), fields=['due_at', 'id'], name='complaint_due'),
+            index=models.Index(condition=models.Q(('due_at__isnull', False)), fields=['due_at', 'id'], include=('risk_at', 'status', 'category', 'severity', 'channel', 'owner', 'received_at'), name='complaint_due'),
         ),
         migrations.AddIndex(
             model_name='complaint',
             index=models.Index(condition=models.Q(('due_at__isnull', False)), fields=['owner', 'due_at', 'id'], include=('risk_at',), name='complaint_owner_due'),
+        ),
+        migrations.AddIndex(
+            model_name='complaint',
+            index=models.Index(condition=models.Q(('due_at__isnull', False)), fields=['category', 'due_at', 'id'], include=('risk_at',), name='complaint_category_due'),
         ),
         migrations.AddField(
             model_name='savedfilter',

@@ -75,11 +75,8 @@ INDEXES = [
         "complaints_complaint USING gin (reference gin_trgm_ops)",
     ),
     ("customer_name_trgm", "complaints_customer USING gin (name gin_trgm_ops)"),
-    # Matches Django's `email__icontains` (UPPER … LIKE UPPER(…)).
-    (
-        "customer_email_trgm",
-        "complaints_customer USING gin ((upper(email::text)) gin_trgm_ops) WHERE email <> ''",
-    ),
+    # Names and emails are searched with ILIKE (portal.db.Contains) and, for names, `%>`.
+    ("customer_email_trgm", "complaints_customer USING gin (email gin_trgm_ops) WHERE email <> ''"),
     # Phone numbers by their last digits: a number typed in any national form ends like the
     # stored E.164 form, whatever the customer's country.
     (

@@ -130,11 +130,24 @@ class Complaint(models.Model):
             models.Index(fields=["-received_at", "-id"], name="complaint_received_key"),
             models.Index(fields=["owner", "-received_at", "-id"], name="complaint_owner_received"),
             models.Index(fields=["category", "-received_at", "-id"], name="complaint_category_received"),
-            # Queues and "sort by due": only cases whose clock runs have a due time.
-            models.Index(fields=["due_at", "id"], name="complaint_due", condition=Q(due_at__isnull=False)),
+            # Queues, "most urgent first" and the urgency counts read only cases whose clock runs (a
+            # small part of the table): partial indexes, covering the filters so that counting
+            # "overdue" or "at risk" under any filter never visits the table.
+            models.Index(
+                fields=["due_at", "id"],
+                name="complaint_due",
+                condition=Q(due_at__isnull=False),
+                include=["risk_at", "status", "category", "severity", "channel", "owner", "received_at"],
+            ),
             models.Index(
                 fields=["owner", "due_at", "id"],
                 name="complaint_owner_due",
+                condition=Q(due_at__isnull=False),
+                include=["risk_at"],
+            ),
+            models.Index(
+                fields=["category", "due_at", "id"],
+                name="complaint_category_due",
                 condition=Q(due_at__isnull=False),
                 include=["risk_at"],
             ),

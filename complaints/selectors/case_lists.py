@@ -167,10 +167,3 @@ def _due_page(
     last = rows[size - 1]
     # "n__0" starts the second range from its top.
     return CasePage(rows[:size], f"n__{0 if last.due_at is not None else last.pk}")
-
-
-def mark_urgency(cases: Sequence[Complaint], now: datetime) -> Sequence[Complaint]:
-    """Give each row its urgency in words for the template (`case.urgency_now`)."""
-    for case in cases:
-        case.urgency_now = case.urgency(now)  # type: ignore[attr-defined]
-    return cases

@@ -22,23 +22,27 @@ references and words with LIKE, which is enough for a demo database.
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import phonenumbers
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField, TrigramWordSimilarity
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, TextField
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, TextField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Reverse
 from django.utils import timezone
 
 from complaints.models import Complaint, Customer, EventKind, TimelineEvent
 from complaints.selectors.case_lists import PAGE_SIZE
-from portal.db import is_postgresql
+from portal.db import Contains, is_postgresql
 
 # Named in the migration that builds the document (complaints 0014) too.
 TEXT_SEARCH_CONFIG = "english"
 CANDIDATES = 200
 MIN_PHONE_DIGITS = 6
+# Below this many customers named as typed, names are also matched loosely (typos).
+FEW = 20
+# Text matches are looked for in the last 30 days, then the last year, then at any time.
+TEXT_WINDOWS = (timedelta(days=30), timedelta(days=365), None)
 
 REFERENCE_EXACT, REFERENCE_PART, CUSTOMER, TEXT = 4.0, 3.0, 2.0, 1.0
 # A case found in more than one way (the name and a word) comes before one found in one way.
@@ -53,6 +57,8 @@ _WORDS = re.compile(r"\w+")
 class SearchPage:
     cases: Sequence[Complaint]
     next_cursor: str | None
+    # So many matched that only the best and newest were considered: the page says to narrow.
+    many: bool = False
 
 
 @dataclass
@@ -89,11 +95,12 @@ def search_cases(
     rows = cases.filter(pk__in=chosen[:size]).select_related("customer", "category", "severity", "owner")
     by_id = {case.pk: case for case in rows}
     page = [by_id[pk] for pk in chosen[:size] if pk in by_id]
+    many = len(hits) >= CANDIDATES
     if len(chosen) <= size or not page:
-        return SearchPage(page, None)
+        return SearchPage(page, None, many)
     last = ordered[size - 1]
     score, stamp, pk = _key(*last)
-    return SearchPage(page, f"{score!r}_{stamp!r}_{pk}")
+    return SearchPage(page, f"{score!r}_{stamp!r}_{pk}", many)
 
 
 def matching_ids(cases: QuerySet[Complaint], query: str, *, region: str) -> list[int]:
@@ -169,7 +176,10 @@ Candidate = tuple[int, datetime, float]
 
 def _postgresql_finders(cases: QuerySet[Complaint], query: str, region: str) -> Iterable[Candidate]:
     yield from _by_reference(cases, query, Q(reference__contains=query.upper()))
-    yield from _by_customer(cases, _customers_postgresql(query, region))
+    whole, by_word = _customers_postgresql(query, region)
+    yield from _by_customer(cases, whole)
+    if by_word:
+        yield from _by_name_and_text(cases, by_word, name_words(query))
     if has_words(query):
         yield from _by_text_postgresql(cases, query)
 
@@ -195,20 +205,53 @@ def _phone_condition(query: str, region: str) -> Q:
     return condition
 
 
-def _customers_postgresql(query: str, region: str) -> dict[int, float]:
-    """Customer id → how closely they match (0 to 1). An email is looked for only when the query
-    has an "@": every address shares its domain with thousands of others."""
+def name_words(query: str) -> list[str]:
+    """The words of a query of several that could be a name ("Okafor refund": "okafor", "refund")."""
+    words = [w for w in _WORDS.findall(query.lower()) if len(w) >= 3 and not w.isdigit()]
+    return words if len(words) > 1 else []
+
+
+def _customers_postgresql(query: str, region: str) -> tuple[dict[int, float], dict[int, float]]:
+    """Customers matching the whole query, and customers whose name has one of its words
+    (id → closeness, 0 to 1). Names are matched as typed first (a cheap trigram lookup); only when
+    that finds few is the name matched loosely, so that "okafr" still finds Okafor. An email is
+    looked for only when the query has an "@": every address shares its domain with thousands."""
     condition = _phone_condition(query, region)
-    words = has_words(query)
     if "@" in query:
-        condition |= Q(email__icontains=query) & ~Q(email="")
-    elif words:
-        condition |= Q(name__trigram_word_similar=query)
-    customers = Customer.objects.alias(phone_reversed=Reverse(Cast("phone", TextField()))).filter(condition)
-    if "@" in query or not words:
-        return dict.fromkeys(customers.values_list("pk", flat=True)[:CANDIDATES], 1.0)
-    ranked = customers.annotate(closeness=TrigramWordSimilarity(query, "name")).order_by("-closeness")
-    return dict(ranked.values_list("pk", "closeness")[:CANDIDATES])
+        condition |= Contains("email", query) & ~Q(email="")
+    if "@" in query or not has_words(query):
+        customers = Customer.objects.alias(phone_reversed=Reverse(Cast("phone", TextField()))).filter(
+            condition
+        )
+        return dict.fromkeys(customers.values_list("pk", flat=True)[:CANDIDATES], 1.0), {}
+    words = name_words(query)
+    named_whole = Q(Contains("name", query)) | condition
+    named = named_whole
+    for word in words:
+        named |= Q(Contains("name", word))
+    whole: dict[int, float] = {}
+    by_word: dict[int, float] = {}
+    for pk, is_whole in (
+        Customer.objects.alias(phone_reversed=Reverse(Cast("phone", TextField())))
+        .filter(named)
+        .annotate(is_whole=ExpressionWrapper(named_whole, output_field=BooleanField()))
+        .order_by()  # any of them: reading every "Smith" to pick some would cost more than it helps
+        .values_list("pk", "is_whole")[:CANDIDATES]
+    ):
+        if is_whole:
+            whole[pk] = 1.0
+        else:
+            by_word[pk] = 0.9
+    if len(whole) + len(by_word) < FEW:
+        loosely = (
+            Customer.objects.filter(name__trigram_word_similar=query)
+            .annotate(closeness=TrigramWordSimilarity(query, "name"))
+            .order_by("-closeness")
+            .values_list("pk", "closeness")[:CANDIDATES]
+        )
+        for pk, closeness in loosely:
+            whole.setdefault(pk, closeness * 0.9)
+    return whole, {pk: c for pk, c in by_word.items() if pk not in whole}
 
 
 def _by_customer(cases: QuerySet[Complaint], customers: dict[int, float]) -> Iterable[Candidate]:
@@ -223,17 +266,54 @@ def _by_customer(cases: QuerySet[Complaint], customers: dict[int, float]) -> Ite
         yield pk, received_at, CUSTOMER + customers[customer_id] * 0.9
 
 
-def _by_text_postgresql(cases: QuerySet[Complaint], query: str) -> Iterable[Candidate]:
-    words = SearchQuery(query, config=TEXT_SEARCH_CONFIG, search_type="websearch")
+def _document() -> RawSQL:
     # The document is a database-only column (see the migration): named, never loaded.
-    document = RawSQL('"complaints_complaint"."search_document"', [], output_field=SearchVectorField())
+    return RawSQL('"complaints_complaint"."search_document"', [], output_field=SearchVectorField())
+
+
+def _by_name_and_text(
+    cases: QuerySet[Complaint], customers: dict[int, float], words: list[str]
+) -> Iterable[Candidate]:
+    """ "Okafor refund": cases of a customer named by one word whose text has another. Found only
+    together, so a word that is also a surname ("price", "young") does not bring every customer of
+    that name to the top."""
+    any_word = SearchQuery(" or ".join(words), config=TEXT_SEARCH_CONFIG, search_type="websearch")
     found = (
-        cases.alias(document=document)
-        .filter(document=words)
-        .annotate(rank=SearchRank(F("document"), words))
+        cases.filter(customer_id__in=list(customers))
+        .alias(document=_document())
+        .filter(document=any_word)
         .order_by("-received_at")
-        .values_list("pk", "received_at", "rank")[:CANDIDATES]
+        .values_list("pk", "received_at", "customer_id")[:CANDIDATES]
     )
+    for pk, received_at, customer_id in found:
+        yield pk, received_at, CUSTOMER + customers[customer_id] * 0.9
+
+
+def _by_text_postgresql(cases: QuerySet[Complaint], query: str) -> Iterable[Candidate]:
+    """The most recent matches (at most CANDIDATES), ranked. Looked for in widening windows of
+    time: a common word fills the first window from a few thousand recent cases, a rare one is
+    found through the GIN index in the later ones; neither reads every match of a word that
+    appears in a hundred thousand cases."""
+    words = SearchQuery(query, config=TEXT_SEARCH_CONFIG, search_type="websearch")
+    matching = cases.alias(document=_document()).filter(document=words)
+    now = timezone.now()
+    found: list[tuple[int, datetime, float]] = []
+    newer_than: datetime | None = None
+    for window in TEXT_WINDOWS:
+        since = now - window if window is not None else None
+        step = matching
+        if since is not None:
+            step = step.filter(received_at__gte=since)
+        if newer_than is not None:
+            step = step.filter(received_at__lt=newer_than)
+        found += (
+            step.annotate(rank=SearchRank(F("document"), words))
+            .order_by("-received_at")
+            .values_list("pk", "received_at", "rank")[: CANDIDATES - len(found)]
+        )
+        if len(found) >= CANDIDATES or since is None:
+            break
+        newer_than = since
     for pk, received_at, rank in found:
         yield pk, received_at, TEXT + min(rank, 0.9)
 

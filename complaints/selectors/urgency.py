@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from complaints.models import Complaint
 from complaints.selectors.case_lists import UrgencyFilter, urgency_q
-from portal.db import capped_count
+from portal.db import capped_count, capped_counts
 
 COUNT_CAP = 1000
 
@@ -40,7 +40,11 @@ class UrgencyCounts:
 
 
 def urgency_counts(cases: QuerySet[Complaint], *, now: datetime, cap: int = COUNT_CAP) -> UrgencyCounts:
-    return UrgencyCounts(
-        overdue=count_of(cases.filter(urgency_q(UrgencyFilter.OVERDUE, now)), cap),
-        at_risk=count_of(cases.filter(urgency_q(UrgencyFilter.AT_RISK, now)), cap),
+    overdue, at_risk = capped_counts(
+        [
+            cases.filter(urgency_q(UrgencyFilter.OVERDUE, now)),
+            cases.filter(urgency_q(UrgencyFilter.AT_RISK, now)),
+        ],
+        cap,
     )
+    return UrgencyCounts(overdue=Count(overdue, cap), at_risk=Count(at_risk, cap))

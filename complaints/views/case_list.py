@@ -4,7 +4,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,46 +12,21 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
 from accounts.roles import Role
-from complaints.access import assignable_users, can_reassign, visible_complaints
+from complaints.access import can_reassign, visible_complaints
 from complaints.errors import ComplaintError
 from complaints.forms.case_actions import BulkReassignForm
 from complaints.forms.case_lists import CaseFilterForm, SavedFilterForm, filter_query
-from complaints.models import Complaint, SavedFilter
-from complaints.selectors.case_lists import (
-    CaseFilters,
-    filter_cases,
-    mark_urgency,
-    page_of_cases,
-)
+from complaints.models import SavedFilter
+from complaints.selectors.case_lists import CaseFilters, filter_cases, page_of_cases
+from complaints.selectors.rows import case_rows, list_rows
 from complaints.selectors.search import search_cases
 from complaints.selectors.urgency import urgency_counts
 from complaints.selectors.vocabularies import filter_choices
 from complaints.services.ownership import reassign_complaints
 
-# What a list row shows; the long texts (customer's words, summary) stay in the database.
-ROW_FIELDS = (
-    "reference",
-    "received_at",
-    "status",
-    "due_at",
-    "risk_at",
-    "reopened_at",
-    "customer__name",
-    "category__name",
-    "severity__name",
-    "owner__username",
-    "owner__first_name",
-    "owner__last_name",
-)
-
-
-def list_rows(cases: QuerySet[Complaint]) -> QuerySet[Complaint]:
-    return cases.select_related("customer", "category", "severity", "owner").only(*ROW_FIELDS)
-
 
 def read_filters(request: HttpRequest, params: QueryDict) -> tuple[CaseFilterForm, CaseFilters]:
-    owners = assignable_users()
-    form = CaseFilterForm(params or None, choices=filter_choices(owners))
+    form = CaseFilterForm(params or None, choices=filter_choices())
     if form.is_bound:
         form.is_valid()
     return form, form.filters()
@@ -92,8 +66,10 @@ def _render_list(
         reassign_form = BulkReassignForm()
     context: dict[str, Any] = {
         "form": form,
-        "cases": mark_urgency(page.cases, now),
+        "options": form.options(),
+        "cases": case_rows(page.cases, now=now),
         "searching": bool(query),
+        "many": getattr(page, "many", False),
         "counts": counts,
         "shown": shown,
         "next_query": _with(shown, after=page.next_cursor) if page.next_cursor else None,

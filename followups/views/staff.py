@@ -13,10 +13,18 @@ from complaints.errors import ComplaintError
 from followups.errors import FollowUpError
 from followups.forms import CallOutcomeForm
 from followups.models import Channel, FollowUp, State
+from followups.selectors import calls_page, failed_page
 from followups.services.calls import calls_due, can_record_call, record_call_outcome, team_calls
 from followups.services.operations import retry_followup
 
-FAILED_PAGE_SIZE = 100
+FAILED_ROW_FIELDS = (
+    "channel",
+    "failed_at",
+    "last_error",
+    "complaint__reference",
+    "customer__name",
+    "customer__email",
+)
 
 
 def _visible_followups(request: HttpRequest):  # type: ignore[no-untyped-def]
@@ -25,15 +33,15 @@ def _visible_followups(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 @role_required()
 def calls_due_list(request: HttpRequest) -> HttpResponse:
-    due = calls_due(request.user, now=timezone.now())
-    return render(
-        request,
-        "followups/calls_due.html",
-        {
-            "mine": due.filter(complaint__owner_id=request.user.pk)[:100],
-            "team": team_calls(due)[:100],
-        },
+    """Calls on the agent's own cases and the team's calls, each paged on its own (`mine_after`,
+    `team_after`), with how many there are and how many are overdue."""
+    now = timezone.now()
+    due = calls_due(request.user, now=now)
+    mine = calls_page(
+        due.filter(complaint__owner_id=request.user.pk), now=now, cursor=request.GET.get("mine_after", "")
     )
+    team = calls_page(team_calls(due), now=now, cursor=request.GET.get("team_after", ""))
+    return render(request, "followups/calls_due.html", {"mine": mine, "team": team})
 
 
 def script_for(followup: FollowUp, request: HttpRequest) -> str:
@@ -82,13 +90,12 @@ def call(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required()
 def failed_list(request: HttpRequest) -> HttpResponse:
-    failed = (
-        _visible_followups(request)
-        .filter(state=State.FAILED)
-        .select_related("complaint", "customer", "complaint__owner")
-        .order_by("-failed_at")[:FAILED_PAGE_SIZE]
+    failed = _visible_followups(request).filter(state=State.FAILED)
+    page = failed_page(
+        failed.select_related("complaint", "customer").only(*FAILED_ROW_FIELDS),
+        cursor=request.GET.get("after", ""),
     )
-    return render(request, "followups/failed.html", {"failed": failed, "page_size": FAILED_PAGE_SIZE})
+    return render(request, "followups/failed.html", {"page": page, "paged": bool(request.GET.get("after"))})
 
 
 @require_POST
