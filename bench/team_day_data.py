@@ -136,8 +136,8 @@ def clear(conn: psycopg.Connection) -> None:
         conn.execute(f"TRUNCATE {table} CASCADE")
 
 
-def stage_source(conn: psycopg.Connection) -> None:
-    """The CFPB union file in a staging table, numbered 1..n."""
+def stage_source(conn: psycopg.Connection, *, categories: bool = True) -> None:
+    """The CFPB union file in a staging table, numbered 1..n (and its products as categories)."""
     conn.execute("DROP TABLE IF EXISTS bench_source")
     conn.execute(
         "CREATE UNLOGGED TABLE bench_source (n serial PRIMARY KEY, product text, sub_product text, "
@@ -159,10 +159,11 @@ def stage_source(conn: psycopg.Connection) -> None:
                         row["Company"],
                     ]
                 )
-    conn.execute(
-        "INSERT INTO complaints_category (name, is_active) SELECT DISTINCT left(product, 120), true "
-        "FROM bench_source ON CONFLICT (name) DO NOTHING"
-    )
+    if categories:
+        conn.execute(
+            "INSERT INTO complaints_category (name, is_active) SELECT DISTINCT left(product, 120), true "
+            "FROM bench_source ON CONFLICT (name) DO NOTHING"
+        )
     conn.execute("ANALYZE bench_source")
 
 
