@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from followups import conf
 from followups.models import FollowUp
@@ -59,6 +59,65 @@ def calls_page(
         total=capped_count(calls, COUNT_CAP),
         overdue=capped_count(calls.filter(due_at__lt=overdue_before), COUNT_CAP),
     )
+
+
+# Calls due are read in one pass, up to this many, and split into the agent's and the team's.
+SCAN_CAP = 5_000
+
+
+def calls_overview(
+    calls: QuerySet[FollowUp],
+    *,
+    user_id: int,
+    now: datetime,
+    mine_after: str = "",
+    team_after: str = "",
+    size: int = PAGE_SIZE,
+) -> tuple[FollowUpPage, FollowUpPage]:
+    """The agent's calls and the team's calls (no owner, or an owner who has left), each with its
+    counts and one page, from one pass over the due calls and one read of the rows shown. Past
+    `SCAN_CAP` due calls each list is read on its own (`calls_page`)."""
+    head = list(
+        calls.order_by("due_at", "id").values_list(
+            "pk", "due_at", "complaint__owner_id", "complaint__owner__is_active"
+        )[: SCAN_CAP + 1]
+    )
+    if len(head) > SCAN_CAP:
+        mine_calls = calls.filter(complaint__owner_id=user_id)
+        team = calls.filter(Q(complaint__owner__isnull=True) | Q(complaint__owner__is_active=False))
+        return (
+            calls_page(mine_calls, now=now, cursor=mine_after, size=size),
+            calls_page(team, now=now, cursor=team_after, size=size),
+        )
+    overdue_before = now - conf.call_overdue_after()
+    mine = [(due, pk) for pk, due, owner, active in head if owner == user_id]
+    team_keys = [(due, pk) for pk, due, owner, active in head if owner is None or not active]
+    pages = [_slice(keys, after, size) for keys, after in ((mine, mine_after), (team_keys, team_after))]
+    shown = {pk for keys, _ in pages for _, pk in keys}
+    rows = {row.pk: row for row in calls.filter(pk__in=shown)}
+    result = []
+    for (keys, next_cursor), everything in zip(pages, (mine, team_keys), strict=True):
+        page_rows = [rows[pk] for _, pk in keys if pk in rows]
+        for row in page_rows:
+            row.is_overdue = row.due_at < overdue_before  # type: ignore[attr-defined]
+        overdue = sum(1 for due, _ in everything if due < overdue_before)
+        result.append(
+            FollowUpPage(
+                page_rows, next_cursor, total=min(len(everything), COUNT_CAP), overdue=min(overdue, COUNT_CAP)
+            )
+        )
+    return result[0], result[1]
+
+
+def _slice(
+    keys: list[tuple[datetime, int]], cursor: str, size: int
+) -> tuple[list[tuple[datetime, int]], str | None]:
+    after = _parse(cursor) if cursor else None
+    if after is not None:
+        keys = [key for key in keys if key > after]
+    page = keys[:size]
+    more = len(keys) > size
+    return page, (f"{page[-1][0].isoformat()}_{page[-1][1]}" if more else None)
 
 
 def failed_page(failed: QuerySet[FollowUp], *, cursor: str = "", size: int = PAGE_SIZE) -> FollowUpPage:

@@ -13,8 +13,8 @@ from complaints.errors import ComplaintError
 from followups.errors import FollowUpError
 from followups.forms import CallOutcomeForm
 from followups.models import Channel, FollowUp, State
-from followups.selectors import calls_page, failed_page
-from followups.services.calls import calls_due, can_record_call, record_call_outcome, team_calls
+from followups.selectors import calls_overview, failed_page
+from followups.services.calls import calls_due, can_record_call, record_call_outcome
 from followups.services.operations import retry_followup
 
 FAILED_ROW_FIELDS = (
@@ -36,11 +36,13 @@ def calls_due_list(request: HttpRequest) -> HttpResponse:
     """Calls on the agent's own cases and the team's calls, each paged on its own (`mine_after`,
     `team_after`), with how many there are and how many are overdue."""
     now = timezone.now()
-    due = calls_due(request.user, now=now)
-    mine = calls_page(
-        due.filter(complaint__owner_id=request.user.pk), now=now, cursor=request.GET.get("mine_after", "")
+    mine, team = calls_overview(
+        calls_due(request.user, now=now),
+        user_id=request.user.pk,  # type: ignore[arg-type]
+        now=now,
+        mine_after=request.GET.get("mine_after", ""),
+        team_after=request.GET.get("team_after", ""),
     )
-    team = calls_page(team_calls(due), now=now, cursor=request.GET.get("team_after", ""))
     return render(request, "followups/calls_due.html", {"mine": mine, "team": team})
 
 
