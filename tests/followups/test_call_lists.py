@@ -8,7 +8,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from followups.models import FollowUp, State
-from followups.selectors import COUNT_CAP
 from tests.factories import (
     AgentFactory,
     ComplaintFactory,
