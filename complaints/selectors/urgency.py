@@ -14,7 +14,7 @@ COUNT_CAP = 1000
 
 
 @dataclass(frozen=True)
-class Count:
+class CappedCount:
     value: int
     cap: int = COUNT_CAP
 
@@ -29,14 +29,14 @@ class Count:
         return self.value > 0
 
 
-def count_of(cases: QuerySet[Complaint], cap: int = COUNT_CAP) -> Count:
-    return Count(capped_count(cases, cap), cap)
+def count_of(cases: QuerySet[Complaint], cap: int = COUNT_CAP) -> CappedCount:
+    return CappedCount(capped_count(cases, cap), cap)
 
 
 @dataclass(frozen=True)
 class UrgencyCounts:
-    overdue: Count
-    at_risk: Count
+    overdue: CappedCount
+    at_risk: CappedCount
 
 
 def urgency_counts(cases: QuerySet[Complaint], *, now: datetime, cap: int = COUNT_CAP) -> UrgencyCounts:
@@ -47,4 +47,4 @@ def urgency_counts(cases: QuerySet[Complaint], *, now: datetime, cap: int = COUN
         ],
         cap,
     )
-    return UrgencyCounts(overdue=Count(overdue, cap), at_risk=Count(at_risk, cap))
+    return UrgencyCounts(overdue=CappedCount(overdue, cap), at_risk=CappedCount(at_risk, cap))
