@@ -109,6 +109,19 @@ def calls_overview(
     return result[0], result[1]
 
 
+def call_counts(calls: QuerySet[FollowUp], *, user_id: int) -> tuple[int, int]:
+    """(calls due on the agent's cases, the team's calls), in one pass, each up to `COUNT_CAP`."""
+    mine = team = 0
+    for owner, active in calls.order_by().values_list("complaint__owner_id", "complaint__owner__is_active")[
+        :SCAN_CAP
+    ]:
+        if owner == user_id:
+            mine += 1
+        elif owner is None or not active:
+            team += 1
+    return min(mine, COUNT_CAP), min(team, COUNT_CAP)
+
+
 def _slice(
     keys: list[tuple[datetime, int]], cursor: str, size: int
 ) -> tuple[list[tuple[datetime, int]], str | None]:

@@ -52,6 +52,10 @@ class Migration(migrations.Migration):
             model_name='complaint',
             index=models.Index(condition=models.Q(('due_at__isnull', False)), fields=['category', 'due_at', 'id'], include=('risk_at',), name='complaint_category_due'),
         ),
+        migrations.AddIndex(
+            model_name='complaint',
+            index=models.Index(condition=models.Q(('due_at__isnull', False), ('owner__isnull', True)), fields=['due_at', 'id'], include=('risk_at',), name='complaint_unowned_due'),
+        ),
         migrations.AddField(
             model_name='savedfilter',
             name='user',

@@ -151,6 +151,13 @@ class Complaint(models.Model):
                 condition=Q(due_at__isnull=False),
                 include=["risk_at"],
             ),
+            # "owner IS NULL" cannot lead an index scan in order: unowned cases get their own.
+            models.Index(
+                fields=["due_at", "id"],
+                name="complaint_unowned_due",
+                condition=Q(due_at__isnull=False, owner__isnull=True),
+                include=["risk_at"],
+            ),
         ]
         constraints = [
             models.CheckConstraint(name="complaint_status_valid", condition=Q(status__in=Status.values)),

@@ -73,7 +73,9 @@ def agent_home(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> Agen
     )
     # Cases without a running clock (waiting on the customer, or no target) come after the rest.
     queue = page_of_cases(list_rows(mine.filter(status__in=OPEN_STATUSES)), sort=Sort.DUE, size=QUEUE_SIZE)
-    back = list(list_rows(reopened).order_by("-reopened_at", "-id")[:SHORT_LIST]) if reopened_count else []
+    # In the order of the owner's queue index (owner, status, -reopened_at, resolution_due_at).
+    latest_first = ("-reopened_at", "resolution_due_at")
+    back = list(list_rows(reopened).order_by(*latest_first)[:SHORT_LIST]) if reopened_count else []
     waiting = page_of_cases(list_rows(unowned), sort=Sort.DUE, size=SHORT_LIST).cases
     return AgentHome(
         queue=case_rows(queue.cases, now=now),
