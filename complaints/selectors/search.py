@@ -12,7 +12,7 @@ On PostgreSQL each way of matching reads its own index and returns a bounded set
   and internal notes, through a GIN index on a document the database keeps current.
 Candidates are merged and scored in Python: a reference beats a customer, a customer beats text;
 within a kind, the closer match first, then the newest case. The text candidates are the most
-recent matches (at most `CANDIDATES`), ranked among themselves: a common word ("credit") matches
+recent matches (at most `TEXT_CANDIDATES`), ranked among themselves: a common word ("credit") matches
 hundreds of thousands of cases, and ranking them all would cost seconds.
 
 SQLite (`make run`) has none of these indexes: it matches parts of names, emails, phones,
@@ -38,6 +38,9 @@ from portal.db import Contains, is_postgresql
 # Named in the migration that builds the document (complaints 0014) too.
 TEXT_SEARCH_CONFIG = "english"
 CANDIDATES = 200
+# Text matches considered per search: the most recent ones. Fewer than other kinds, because a
+# common word's matches are found by walking the newest cases (see `_by_text_postgresql`).
+TEXT_CANDIDATES = 100
 MIN_PHONE_DIGITS = 6
 # Below this many customers named as typed, names are also matched loosely (typos).
 FEW = 20
@@ -92,7 +95,7 @@ def search_cases(
     if after is not None:
         ordered = [item for item in ordered if _key(*item) > after]
     chosen = [pk for pk, _ in ordered[: size + 1]]
-    rows = cases.filter(pk__in=chosen[:size]).select_related("customer", "category", "severity", "owner")
+    rows = cases.filter(pk__in=chosen[:size])
     by_id = {case.pk: case for case in rows}
     page = [by_id[pk] for pk in chosen[:size] if pk in by_id]
     many = len(hits) >= CANDIDATES
@@ -290,7 +293,7 @@ def _by_name_and_text(
 
 
 def _by_text_postgresql(cases: QuerySet[Complaint], query: str) -> Iterable[Candidate]:
-    """The most recent matches (at most CANDIDATES), ranked. Looked for in widening windows of
+    """The most recent matches (at most TEXT_CANDIDATES), ranked. Looked for in widening windows of
     time: a common word fills the first window from a few thousand recent cases, a rare one is
     found through the GIN index in the later ones; neither reads every match of a word that
     appears in a hundred thousand cases."""
@@ -309,9 +312,9 @@ def _by_text_postgresql(cases: QuerySet[Complaint], query: str) -> Iterable[Cand
         found += (
             step.annotate(rank=SearchRank(F("document"), words))
             .order_by("-received_at")
-            .values_list("pk", "received_at", "rank")[: CANDIDATES - len(found)]
+            .values_list("pk", "received_at", "rank")[: TEXT_CANDIDATES - len(found)]
         )
-        if len(found) >= CANDIDATES or since is None:
+        if len(found) >= TEXT_CANDIDATES or since is None:
             break
         newer_than = since
     for pk, received_at, rank in found:
