@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 
 from complaints.access import assignable_users, visible_complaints
 from complaints.models import OPEN_STATUSES, Complaint, Status
@@ -98,6 +99,10 @@ class AgentLoad:
     running: int
     overdue: int
     at_risk: int
+    # Links to the case list for this person (built once, not reversed per cell).
+    running_url: str
+    overdue_url: str
+    at_risk_url: str
 
 
 @dataclass(frozen=True)
@@ -159,6 +164,7 @@ def team_load(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> TeamL
         for row in grouped
     }
     nothing = {"running": 0, "overdue": 0, "at_risk": 0}
+    cases = reverse("complaints:list")
     loads = [
         AgentLoad(
             pk=person.pk,
@@ -166,6 +172,9 @@ def team_load(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> TeamL
             running=by_owner.get(person.pk, nothing)["running"],
             overdue=by_owner.get(person.pk, nothing)["overdue"],
             at_risk=by_owner.get(person.pk, nothing)["at_risk"],
+            running_url=f"{cases}?owner={person.pk}&status=open&sort=due",
+            overdue_url=f"{cases}?owner={person.pk}&urgency=overdue&sort=due",
+            at_risk_url=f"{cases}?owner={person.pk}&urgency=at_risk&sort=due",
         )
         for person in assignable_users().only("pk", "username", "first_name", "last_name")
     ]
