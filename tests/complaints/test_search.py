@@ -175,3 +175,9 @@ def test_a_word_that_is_also_a_surname_does_not_bring_that_name_to_the_top() -> 
     ComplaintFactory(customer=CustomerFactory(name="Grace Price"), customer_words="Card declined abroad.")
     worded = ComplaintFactory(customer_words="An unexpected price increase on my plan.")
     assert found("price increase") == [worded.reference]
+
+
+def test_wildcards_typed_in_a_name_are_taken_literally() -> None:
+    ComplaintFactory(customer=CustomerFactory(name="Anna Bell"))
+    assert found("an_a") == []
+    assert found("%") == []
