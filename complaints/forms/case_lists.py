@@ -40,29 +40,50 @@ FILTER_KEYS = (
 )
 
 
+class ListedChoice(forms.CharField):
+    """A choice among a list the page draws itself (the filter bar's cached vocabularies): checked
+    by a lookup rather than a ChoiceField, whose choices Django copies and normalises on every
+    form built."""
+
+    def __init__(self, *, as_int: bool = False, **kwargs: Any) -> None:
+        self.as_int = as_int
+        self.allowed: set[str] = set()
+        super().__init__(required=False, **kwargs)
+
+    def clean(self, value: Any) -> Any:
+        value = super().clean(value)
+        if not value:
+            return None if self.as_int else ""
+        if value not in self.allowed:
+            raise forms.ValidationError("Select one of the choices offered.", code="invalid_choice")
+        return int(value) if self.as_int else value
+
+
 class CaseFilterForm(forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=200)
-    category = forms.TypedChoiceField(label="Category", required=False, coerce=int, empty_value=None)
-    severity = forms.TypedChoiceField(label="Severity", required=False, coerce=int, empty_value=None)
-    channel = forms.TypedChoiceField(label="Channel", required=False, coerce=int, empty_value=None)
-    owner = forms.ChoiceField(label="Owner", required=False)
-    status = forms.ChoiceField(label="State", required=False, choices=STATUS_CHOICES)
-    urgency = forms.ChoiceField(label="Urgency", required=False, choices=URGENCY_CHOICES)
+    category = ListedChoice(label="Category", as_int=True)
+    severity = ListedChoice(label="Severity", as_int=True)
+    channel = ListedChoice(label="Channel", as_int=True)
+    owner = ListedChoice(label="Owner")
+    status = ListedChoice(label="State")
+    urgency = ListedChoice(label="Urgency")
     received_from = forms.DateField(label="Received from", required=False)
     received_to = forms.DateField(label="Received to", required=False)
-    sort = forms.ChoiceField(label="Order", required=False, choices=SORT_CHOICES)
+    sort = ListedChoice(label="Order")
 
     def __init__(self, *args: Any, choices: dict[str, list[tuple[str, str]]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "Any category"), *choices["categories"]]  # type: ignore[attr-defined]
-        self.fields["severity"].choices = [("", "Any severity"), *choices["severities"]]  # type: ignore[attr-defined]
-        self.fields["channel"].choices = [("", "Any channel"), *choices["channels"]]  # type: ignore[attr-defined]
-        self.fields["owner"].choices = [  # type: ignore[attr-defined]
-            ("", "Anyone"),
-            ("me", "Me"),
-            ("none", "Nobody yet"),
-            *choices["owners"],
-        ]
+        self.choices: dict[str, list[tuple[str, str]]] = {
+            "category": [("", "Any category"), *choices["categories"]],
+            "severity": [("", "Any severity"), *choices["severities"]],
+            "channel": [("", "Any channel"), *choices["channels"]],
+            "owner": [("", "Anyone"), ("me", "Me"), ("none", "Nobody yet"), *choices["owners"]],
+            "status": STATUS_CHOICES,
+            "urgency": URGENCY_CHOICES,
+            "sort": SORT_CHOICES,
+        }
+        for name, listed in self.choices.items():
+            self.fields[name].allowed = {str(value) for value, _ in listed}  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -73,10 +94,7 @@ class CaseFilterForm(forms.Form):
 
     def options(self) -> dict[str, SafeString]:
         """Each select's `<option>`s with what was chosen selected (see `options_html`)."""
-        return {
-            name: options_html(name, self.fields[name].choices, self[name].value())  # type: ignore[attr-defined]
-            for name in ("category", "severity", "channel", "owner", "status", "urgency", "sort")
-        }
+        return {name: options_html(name, listed, self[name].value()) for name, listed in self.choices.items()}
 
     def filters(self) -> CaseFilters:
         """The valid filters; a field with an error is left out (the page shows the error)."""
