@@ -1,4 +1,4 @@
-"""Database helpers shared by the apps: PostgreSQL-only migration steps, row comparison for keyset
+"""Database pieces shared by the apps: PostgreSQL-only migration steps, row comparison for keyset
 paging, and counts that stop at a cap."""
 
 from typing import Any
