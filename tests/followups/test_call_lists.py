@@ -87,3 +87,23 @@ def test_failed_follow_ups_are_counted_and_paged_newest_failure_first(client) ->
     link = page.split('href="?after=')[1].split('"')[0].replace("&amp;", "&")
     older = client.get("/followups/failed/?after=" + link).content.decode()
     assert failures[51].complaint.reference in older and failures[0].complaint.reference not in older
+
+
+def test_the_failed_follow_ups_page_costs_the_same_queries_whatever_the_failures(client) -> None:
+    agent = AgentFactory()
+    client.force_login(agent)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            client.get("/followups/failed/")
+        return len(captured)
+
+    calls = calls_for(agent, 1)
+    FollowUp.objects.filter(pk=calls[0].pk).update(state=State.FAILED, failed_at=DUE)
+    few = queries()
+    FollowUp.objects.filter(pk__in=[f.pk for f in calls_for(agent, 20)]).update(
+        state=State.FAILED, failed_at=DUE
+    )
+    assert queries() == few
+    # Session, user, roles; the page of failures; their count (capped).
+    assert few == 5
