@@ -7,11 +7,11 @@ from typing import Any, TypeVar
 from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
 from accounts.roles import Role, has_role
 
-ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
 
 
 def role_required(role: str = Role.AGENT) -> Callable[[ViewFunc], ViewFunc]:
@@ -19,7 +19,7 @@ def role_required(role: str = Role.AGENT) -> Callable[[ViewFunc], ViewFunc]:
 
     def decorator(view: ViewFunc) -> ViewFunc:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not has_role(request.user, role):

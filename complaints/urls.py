@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from complaints.views import case_list, cases, intake
+from complaints.views import case_export, case_list, cases, intake, saved_filters
 
 app_name = "complaints"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("intake/customers/<int:customer_id>/", intake.intake_for_customer, name="intake_customer"),
     path("cases/", case_list.case_list, name="list"),
     path("cases/reassign/", case_list.bulk_reassign, name="bulk_reassign"),
+    path("cases/export.csv", case_export.export_cases, name="export"),
+    path("cases/filters/", saved_filters.save_filter_view, name="save_filter"),
+    path("cases/filters/<int:pk>/delete/", saved_filters.delete_filter_view, name="delete_filter"),
     path("cases/<str:reference>/", cases.complaint_detail, name="detail"),
     path("cases/<str:reference>/status/", cases.change_status_view, name="change_status"),
     path("cases/<str:reference>/waiting/", cases.waiting_view, name="waiting"),

@@ -21,3 +21,8 @@ def unsubscribe_link_max_age() -> int:
 def survey_amend_window() -> timedelta:
     """How long after the first answer the customer may still change it."""
     return timedelta(hours=getattr(settings, "FOLLOWUPS_SURVEY_AMEND_HOURS", 48))
+
+
+def call_overdue_after() -> timedelta:
+    """A follow-up call still not made this long after it fell due is shown as overdue."""
+    return timedelta(hours=getattr(settings, "FOLLOWUPS_CALL_OVERDUE_HOURS", 24))

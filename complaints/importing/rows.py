@@ -12,7 +12,8 @@ from django.db import connection, models
 
 
 def _fill(model: type[models.Model], rows: list[dict[str, Any]], now: datetime) -> list[models.Field]:
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    # Generated columns (a case's due and at-risk times) are the database's to fill.
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key and not f.generated]
     given = rows[0].keys()
     for field in fields:
         if field.attname in given:

@@ -8,10 +8,12 @@ from complaints.models.cases import (
     Status,
 )
 from complaints.models.customers import Customer
+from complaints.models.lists import SavedFilter
 from complaints.models.messages import CannedPurpose, CannedResponse
 from complaints.models.targets import Holiday, HoursKind, OpeningHours, ResponseTarget, Weekday
 from complaints.models.taxonomy import Category, Channel, Emotion, Product, Severity
 from complaints.models.timeline import EventKind, TimelineEvent
+from complaints.models.urgency import Urgency
 
 __all__ = [
     "FINISHED_STATUSES",
@@ -31,9 +33,11 @@ __all__ = [
     "Product",
     "ReferenceCounter",
     "ResponseTarget",
+    "SavedFilter",
     "Severity",
     "Source",
     "Status",
     "TimelineEvent",
+    "Urgency",
     "Weekday",
 ]

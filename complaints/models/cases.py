@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from complaints.models.customers import Customer
 from complaints.models.taxonomy import Category, Channel, Emotion, Product, Severity
+from complaints.models.urgency import Urgency, next_due_expression, risk_point_expression
 
 
 class Status(models.TextChoices):
@@ -89,6 +90,20 @@ class Complaint(models.Model):
         blank=True,
         help_text="Set while the case waits on the customer: its clock is paused.",
     )
+    due_at = models.GeneratedField(
+        expression=next_due_expression(),
+        output_field=models.DateTimeField(),
+        db_persist=True,
+        verbose_name="next due",
+        help_text="The earliest pending due time while the clock runs; empty when finished or paused.",
+    )
+    risk_at = models.GeneratedField(
+        expression=risk_point_expression(),
+        output_field=models.DateTimeField(),
+        db_persist=True,
+        verbose_name="at risk from",
+        help_text="When less than a quarter of the time to the next due time is left.",
+    )
     compensation_given = models.BooleanField(
         default=False, help_text="Kept up to date by the compensation services."
     )
@@ -114,6 +129,35 @@ class Complaint(models.Model):
             # The case list pages by key on (received_at, id), newest first.
             models.Index(fields=["-received_at", "-id"], name="complaint_received_key"),
             models.Index(fields=["owner", "-received_at", "-id"], name="complaint_owner_received"),
+            models.Index(fields=["category", "-received_at", "-id"], name="complaint_category_received"),
+            # Queues, "most urgent first" and the urgency counts read only cases whose clock runs (a
+            # small part of the table): partial indexes, covering the filters so that counting
+            # "overdue" or "at risk" under any filter never visits the table.
+            models.Index(
+                fields=["due_at", "id"],
+                name="complaint_due",
+                condition=Q(due_at__isnull=False),
+                include=["risk_at", "status", "category", "severity", "channel", "owner", "received_at"],
+            ),
+            models.Index(
+                fields=["owner", "due_at", "id"],
+                name="complaint_owner_due",
+                condition=Q(due_at__isnull=False),
+                include=["risk_at"],
+            ),
+            models.Index(
+                fields=["category", "due_at", "id"],
+                name="complaint_category_due",
+                condition=Q(due_at__isnull=False),
+                include=["risk_at"],
+            ),
+            # "owner IS NULL" cannot lead an index scan in order: unowned cases get their own.
+            models.Index(
+                fields=["due_at", "id"],
+                name="complaint_unowned_due",
+                condition=Q(due_at__isnull=False, owner__isnull=True),
+                include=["risk_at"],
+            ),
         ]
         constraints = [
             models.CheckConstraint(name="complaint_status_valid", condition=Q(status__in=Status.values)),
@@ -126,6 +170,16 @@ class Complaint(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    def urgency(self, now: datetime) -> Urgency | None:
+        """Overdue or at risk in words, from the generated columns; None when no clock runs."""
+        if self.due_at is None:
+            return None
+        if now > self.due_at:
+            return Urgency.OVERDUE
+        if self.risk_at is not None and now >= self.risk_at:
+            return Urgency.AT_RISK
+        return Urgency.ON_TIME
 
     def is_overdue(self, now: datetime) -> bool:
         if not self.is_open or self.awaiting_customer_since is not None:

@@ -1,58 +1,35 @@
-"""Case list and search for agents, paged by key: no OFFSET, no COUNT over the whole table."""
+"""The case list: filters, search, urgency counts, pages by key; supervisors reassign from it."""
 
-from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.permissions import role_required
 from accounts.roles import Role
-from complaints.access import assignable_users, can_reassign, visible_complaints
+from complaints.access import can_reassign, visible_complaints
 from complaints.errors import ComplaintError
 from complaints.forms.case_actions import BulkReassignForm
-from complaints.forms.case_lists import CaseFilterForm
-from complaints.models import Complaint
-from complaints.services.intake import find_customers
+from complaints.forms.case_lists import CaseFilterForm, SavedFilterForm, filter_query
+from complaints.models import SavedFilter
+from complaints.selectors.case_lists import CaseFilters, filter_cases, page_of_cases
+from complaints.selectors.rows import case_rows, list_rows
+from complaints.selectors.search import search_cases
+from complaints.selectors.urgency import urgency_counts
+from complaints.selectors.vocabularies import filter_choices
 from complaints.services.ownership import reassign_complaints
 
-PAGE_SIZE = 25
 
-
-def _cursor(value: str) -> tuple[datetime, int] | None:
-    """`after` is "<received_at ISO>_<id>" of the last row shown; anything else starts over."""
-    stamp, _, pk = value.rpartition("_")
-    try:
-        return datetime.fromisoformat(stamp), int(pk)
-    except ValueError:
-        return None
-
-
-def filtered_cases(user: Any, data: dict[str, Any]) -> QuerySet[Complaint]:
-    cases = visible_complaints(user)
-    query = data.get("q") or ""
-    if query:
-        if query.upper().startswith("RD-"):
-            cases = cases.filter(reference=query.upper())
-        else:
-            # Customers first (at most 200, each through its own index), then their cases.
-            customers = find_customers(query=query, region=settings.PHONENUMBER_DEFAULT_REGION, limit=200)
-            cases = cases.filter(customer_id__in=[c.pk for c in customers])
-    if data.get("status"):
-        cases = cases.filter(status=data["status"])
-    owner = data.get("owner")
-    if owner == "none":
-        cases = cases.filter(owner__isnull=True)
-    elif owner == "me":
-        cases = cases.filter(owner_id=user.pk)
-    elif owner:
-        cases = cases.filter(owner_id=int(owner))
-    return cases
+def read_filters(request: HttpRequest, params: QueryDict) -> tuple[CaseFilterForm, CaseFilters]:
+    form = CaseFilterForm(params or None, choices=filter_choices())
+    if form.is_bound:
+        form.is_valid()
+    return form, form.filters()
 
 
 @require_safe  # a page to read: other methods are refused, never acted on
@@ -70,39 +47,49 @@ def _render_list(
 ) -> HttpResponse:
     """The list for the filters in `params`; after a refused reassignment, with the bound form so
     the ticked cases, the new owner and the note come back as they were, errors beside them."""
-    form = CaseFilterForm(params or None, owners=assignable_users())
-    data = form.cleaned_data if form.is_valid() else {}
-    cases = filtered_cases(request.user, data).select_related("customer", "category", "severity", "owner")
-    cursor = _cursor(params.get("after", ""))
-    if cursor is not None:
-        received_at, pk = cursor
-        cases = cases.filter(Q(received_at__lt=received_at) | Q(received_at=received_at, id__lt=pk))
-    # One row more than shown tells whether there is a next page, without counting.
-    rows = list(cases.order_by("-received_at", "-id")[: PAGE_SIZE + 1])
-    page, more = rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
-    next_query = None
-    if more:
-        next_params = params.copy()
-        last = page[-1]
-        next_params["after"] = f"{last.received_at.isoformat()}_{last.pk}"
-        next_query = next_params.urlencode()
-    first_params = params.copy()
-    first_params.pop("after", None)
+    now = timezone.now()
+    form, filters = read_filters(request, params)
+    cases = filter_cases(request.user, filters, now=now)
+    query = form.cleaned_data.get("q", "") if hasattr(form, "cleaned_data") else ""
+    cursor = params.get("after", "")
+    counts = None
+    if query:
+        page = search_cases(
+            list_rows(cases), query, region=settings.PHONENUMBER_DEFAULT_REGION, cursor=cursor
+        )
+    else:
+        page = page_of_cases(list_rows(cases), sort=filters.sort, cursor=cursor)  # type: ignore[assignment]
+        if not filters.urgency:
+            counts = urgency_counts(cases, now=now)
+    shown = filter_query(params)
     supervising = can_reassign(request.user)
     if supervising and reassign_form is None:
         reassign_form = BulkReassignForm()
-    context = {
+    context: dict[str, Any] = {
         "form": form,
-        "cases": page,
-        "next_query": next_query,
-        "first_query": first_params.urlencode(),
-        "back": params.urlencode(),
-        "paged": cursor is not None,
+        "options": form.options(),
+        "cases": case_rows(page.cases, now=now),
+        "searching": bool(query),
+        "many": getattr(page, "many", False),
+        "counts": counts,
+        "shown": shown,
+        "next_query": _with(shown, after=page.next_cursor) if page.next_cursor else None,
+        "paged": bool(cursor),
+        "saved_filters": SavedFilter.objects.filter(user=request.user).only("pk", "name", "query"),  # type: ignore[misc]
+        "save_form": SavedFilterForm(initial={"query": shown}),
         "supervising": supervising,
         "reassign_form": reassign_form if supervising else None,
+        "back": params.urlencode(),
         "selected": set(request.POST.getlist("cases")) if request.method == "POST" else set(),
     }
     return render(request, "complaints/case_list.html", context, status=status)
+
+
+def _with(query: str, **extra: str) -> str:
+    params = QueryDict(query, mutable=True)
+    for key, value in extra.items():
+        params[key] = value
+    return params.urlencode()
 
 
 @require_POST

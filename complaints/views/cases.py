@@ -8,7 +8,6 @@ from typing import Any, cast
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import User
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,28 +18,13 @@ from complaints.access import can_claim, can_reassign, can_transfer, can_work_on
 from complaints.clock import clock_state
 from complaints.errors import ComplaintError
 from complaints.forms.case_actions import CallForm, EmailForm, NoteForm, OwnerForm, StatusForm, WaitingForm
-from complaints.models import OPEN_STATUSES, Complaint
+from complaints.models import Complaint
 from complaints.services.case_emails import queue_case_email
 from complaints.services.case_work import add_note, log_call
 from complaints.services.ownership import claim_complaint, transfer_complaint
 from complaints.services.transitions import change_status
 from complaints.services.waiting import start_waiting_on_customer, stop_waiting_on_customer
 from outbox.selectors import messages_for_case
-
-
-@require_safe  # a page to read: other methods are refused, never acted on
-@role_required()
-def home(request: HttpRequest) -> HttpResponse:
-    visible = visible_complaints(request.user).select_related("customer", "severity", "category")
-    mine = visible.filter(owner_id=request.user.pk, status__in=OPEN_STATUSES).order_by(
-        F("reopened_at").desc(nulls_last=True), F("resolution_due_at").asc(nulls_last=True)
-    )[:50]
-    unowned = visible.filter(owner__isnull=True, status__in=OPEN_STATUSES).order_by("received_at")[:50]
-    return render(
-        request,
-        "complaints/home.html",
-        {"mine": mine, "unowned": unowned, "now": timezone.now()},
-    )
 
 
 def _actor(request: HttpRequest) -> User:

@@ -117,11 +117,9 @@ class FollowUp(models.Model):
                     channel="email", state__in=["queued", "sending", "sent", "uncertain", "answered"]
                 ),
             ),
-            models.Index(
-                fields=["-updated_at"],
-                name="followup_attention",
-                condition=Q(state__in=["failed", "uncertain"]),
-            ),
+            # The failed list pages by key on (failed_at, id); surveys in doubt are listed newest first.
+            models.Index(fields=["-failed_at", "-id"], name="followup_failed", condition=Q(state="failed")),
+            models.Index(fields=["-updated_at"], name="followup_uncertain", condition=Q(state="uncertain")),
         ]
 
     def __str__(self) -> str:

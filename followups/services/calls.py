@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.roles import Role, has_role
-from complaints.access import can_work_on, visible_complaints
+from complaints.access import can_work_on, visible_cases_q
 from complaints.models import EventKind
 from complaints.services.reopening import reopen_complaint
 from complaints.services.timeline import record_event
@@ -22,10 +22,10 @@ from followups.services.surveys import skip_fallbacks
 def calls_due(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> QuerySet[FollowUp]:
     return (
         FollowUp.objects.filter(
+            visible_cases_q(user, via="complaint"),
             channel=Channel.CALL,
             state=State.SCHEDULED,
             due_at__lte=now,
-            complaint__in=visible_complaints(user),
             complaint__status__in=FOLLOW_UP_STATUSES,
         )
         .select_related(

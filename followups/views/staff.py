@@ -8,33 +8,45 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.permissions import role_required
-from complaints.access import visible_complaints
+from complaints.access import visible_cases_q
 from complaints.errors import ComplaintError
 from followups.errors import FollowUpError
 from followups.forms import CallOutcomeForm
 from followups.models import Channel, FollowUp, State
-from followups.services.calls import calls_due, can_record_call, record_call_outcome, team_calls
+from followups.selectors import calls_overview, failed_page
+from followups.services.calls import calls_due, can_record_call, record_call_outcome
 from followups.services.operations import retry_followup
 
-FAILED_PAGE_SIZE = 100
+# Surveys in doubt are few (at most one per crashed worker process): one page of them is enough.
+UNCERTAIN_LIMIT = 100
+FAILED_ROW_FIELDS = (
+    "channel",
+    "failed_at",
+    "last_error",
+    "complaint__reference",
+    "customer__name",
+    "customer__email",
+)
 
 
 def _visible_followups(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return FollowUp.objects.filter(complaint__in=visible_complaints(request.user))
+    return FollowUp.objects.filter(visible_cases_q(request.user, via="complaint"))
 
 
 @require_safe  # a page to read: other methods are refused, never acted on
 @role_required()
 def calls_due_list(request: HttpRequest) -> HttpResponse:
-    due = calls_due(request.user, now=timezone.now())
-    return render(
-        request,
-        "followups/calls_due.html",
-        {
-            "mine": due.filter(complaint__owner_id=request.user.pk)[:100],
-            "team": team_calls(due)[:100],
-        },
+    """Calls on the agent's own cases and the team's calls, each paged on its own (`mine_after`,
+    `team_after`), with how many there are and how many are overdue."""
+    now = timezone.now()
+    mine, team = calls_overview(
+        calls_due(request.user, now=now),
+        user_id=request.user.pk,  # type: ignore[arg-type]
+        now=now,
+        mine_after=request.GET.get("mine_after", ""),
+        team_after=request.GET.get("team_after", ""),
     )
+    return render(request, "followups/calls_due.html", {"mine": mine, "team": team})
 
 
 def script_for(followup: FollowUp, request: HttpRequest) -> str:
@@ -88,19 +100,25 @@ def call(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe  # a page to read: other methods are refused, never acted on
 @role_required()
 def failed_list(request: HttpRequest) -> HttpResponse:
-    """Failures, and surveys that may have been delivered, apart: only the first are safe to resend."""
-    rows = (
-        _visible_followups(request)
-        .select_related("complaint", "customer", "complaint__owner")
-        .order_by("-updated_at")
+    """Surveys that may have been delivered, apart from real failures: only these are safe to resend."""
+    visible = _visible_followups(request)
+    uncertain = (
+        visible.filter(state=State.UNCERTAIN)
+        .select_related("complaint", "customer")
+        .order_by("-updated_at", "-id")[:UNCERTAIN_LIMIT]
+    )
+    page = failed_page(
+        visible.filter(state=State.FAILED).select_related("complaint", "customer").only(*FAILED_ROW_FIELDS),
+        cursor=request.GET.get("after", ""),
     )
     return render(
         request,
         "followups/failed.html",
         {
-            "failed": rows.filter(state=State.FAILED)[:FAILED_PAGE_SIZE],
-            "uncertain": rows.filter(state=State.UNCERTAIN)[:FAILED_PAGE_SIZE],
-            "page_size": FAILED_PAGE_SIZE,
+            "page": page,
+            "paged": bool(request.GET.get("after")),
+            "uncertain": list(uncertain),
+            "uncertain_limit": UNCERTAIN_LIMIT,
         },
     )
 

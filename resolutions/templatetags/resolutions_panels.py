@@ -6,7 +6,7 @@ from django import template
 from django.db.models import Count, Prefetch, Sum
 
 from accounts.roles import Role, has_role
-from complaints.access import can_work_on, visible_complaints
+from complaints.access import can_work_on, visible_cases_q
 from complaints.models import Complaint, Customer, Status
 from complaints.states import ALLOWED_TRANSITIONS
 from resolutions.forms import IssueForm
@@ -61,7 +61,7 @@ def resolutions_home_panel(context: dict[str, Any]) -> dict[str, Any]:
     if user is None or not has_role(user, Role.SUPERVISOR):
         return {"request": request, "show": False}
     waiting = Compensation.objects.filter(
-        status=CompensationStatus.PROPOSED, complaint__in=visible_complaints(user)
+        visible_cases_q(user, via="complaint"), status=CompensationStatus.PROPOSED
     ).select_related("complaint", "kind")
     summary = waiting.aggregate(count=Count("pk"))
     return {

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.permissions import role_required
 from accounts.roles import Role
-from complaints.access import visible_complaints
+from complaints.access import visible_cases_q
 from resolutions.forms import DecisionForm
 from resolutions.models import Compensation, CompensationStatus
 from resolutions.services.compensation import approve_compensation, reject_compensation
@@ -18,7 +18,7 @@ from resolutions.services.policies import grant_limit
 def _awaiting(request: HttpRequest):  # type: ignore[no-untyped-def]
     return (
         Compensation.objects.filter(
-            status=CompensationStatus.PROPOSED, complaint__in=visible_complaints(request.user)
+            visible_cases_q(request.user, via="complaint"), status=CompensationStatus.PROPOSED
         )
         .select_related("complaint__customer", "complaint__category", "kind", "proposed_by", "policy")
         .order_by("proposed_at")

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
-from complaints.access import visible_complaints
+from complaints.access import visible_cases_q
 from complaints.errors import ComplaintError
 from complaints.models import Complaint
 from complaints.services.reopening import reopen_complaint
@@ -170,7 +170,7 @@ def reopen(request: HttpRequest, reference: str) -> HttpResponse:
 @role_required()
 def issue(request: HttpRequest, pk: int) -> HttpResponse:
     compensation = get_object_or_404(
-        Compensation.objects.filter(complaint__in=visible_complaints(request.user)).select_related(
+        Compensation.objects.filter(visible_cases_q(request.user, via="complaint")).select_related(
             "complaint"
         ),
         pk=pk,

@@ -169,6 +169,14 @@ ROWS: dict[str, Row] = {
         get=staff(OK), post=staff(OK), kwargs=lambda world: {"customer_id": world.case.customer_id}
     ),
     "complaints:list": Row(get=staff(OK), post=everyone(NOT_ALLOWED)),
+    "complaints:export": Row(get=staff(OK), post=everyone(NOT_ALLOWED)),
+    "complaints:save_filter": Row(get=everyone(NOT_ALLOWED), post=staff(MOVED)),
+    # A saved filter is its owner's alone: anyone else is told it does not exist.
+    "complaints:delete_filter": Row(
+        get=everyone(NOT_ALLOWED),
+        post=staff(MOVED) | {"other_agent": NOT_FOUND, "supervisor": NOT_FOUND, "admin": NOT_FOUND},
+        kwargs=lambda world: {"pk": world.saved_filter.pk},
+    ),
     "complaints:bulk_reassign": Row(get=everyone(NOT_ALLOWED), post=supervisors(REFUSED)),
     "complaints:detail": Row(get=staff(OK), post=everyone(NOT_ALLOWED), kwargs=case),
     # Work on a case: the owner, supervisors and admins; a colleague is sent back with the reason.

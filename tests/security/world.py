@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from complaints.models import Attachment, Complaint, Status
+from complaints.models import Attachment, Complaint, SavedFilter, Status
 from complaints.public.attachments import attach_file
 from complaints.public.links import RECEIVED_PURPOSE, STATUS_PURPOSE
 from complaints.services.transitions import change_status
@@ -53,6 +53,7 @@ class World:
     survey: FollowUp
     attachment: Attachment
     undelivered: Message
+    saved_filter: SavedFilter
     users: dict[str, User | None] = field(default_factory=dict)
 
     def token(self, purpose: str) -> str:
@@ -136,6 +137,7 @@ def build_world() -> World:
         survey,
         attachment,
         undelivered,
+        SavedFilter.objects.create(user=agent, name="Mine, overdue", query="owner=me&urgency=overdue"),
     )
     world.users = {
         "anonymous": None,

@@ -1,0 +1,169 @@
+"""The case list's rules: which cases a set of filters selects, in which order, one page at a time.
+
+Pages are cut by key, never by OFFSET and never counted: the cursor is the sort key of the last
+row shown, compared as a row (`(received_at, id) < (…, …)`) so PostgreSQL starts the next page
+inside the matching index however deep the page is.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from complaints.access import visible_complaints
+from complaints.models import FINISHED_STATUSES, OPEN_STATUSES, Complaint
+from portal.db import RowCompare
+
+PAGE_SIZE = 25
+
+
+class Sort(StrEnum):
+    NEWEST = "newest"
+    DUE = "due"
+
+
+class UrgencyFilter(StrEnum):
+    OVERDUE = "overdue"
+    AT_RISK = "at_risk"
+    ATTENTION = "attention"  # overdue or at risk
+
+
+class StateFilter(StrEnum):
+    OPEN = "open"
+    FINISHED = "finished"
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    """What the list is narrowed to; every field optional. `owner` is a user id, or "me", or
+    "none" for unowned cases."""
+
+    category: int | None = None
+    severity: int | None = None
+    channel: int | None = None
+    owner: str = ""
+    status: str = ""
+    urgency: str = ""
+    received_from: date | None = None
+    received_to: date | None = None
+    sort: Sort = Sort.NEWEST
+
+
+def filter_cases(
+    user: AbstractBaseUser | AnonymousUser, filters: CaseFilters, *, now: datetime
+) -> QuerySet[Complaint]:
+    """Visible cases narrowed by `filters` (unordered)."""
+    cases = visible_complaints(user)
+    if filters.category:
+        cases = cases.filter(category_id=filters.category)
+    if filters.severity:
+        cases = cases.filter(severity_id=filters.severity)
+    if filters.channel:
+        cases = cases.filter(channel_id=filters.channel)
+    if filters.owner == "none":
+        cases = cases.filter(owner__isnull=True)
+    elif filters.owner == "me":
+        cases = cases.filter(owner_id=user.pk)
+    elif filters.owner:
+        cases = cases.filter(owner_id=int(filters.owner))
+    if filters.status == StateFilter.OPEN:
+        cases = cases.filter(status__in=OPEN_STATUSES)
+    elif filters.status == StateFilter.FINISHED:
+        cases = cases.filter(status__in=FINISHED_STATUSES)
+    elif filters.status:
+        cases = cases.filter(status=filters.status)
+    cases = cases.filter(urgency_q(filters.urgency, now))
+    zone = timezone.get_current_timezone()
+    if filters.received_from:
+        cases = cases.filter(received_at__gte=datetime.combine(filters.received_from, time.min, tzinfo=zone))
+    if filters.received_to:
+        end = datetime.combine(filters.received_to + timedelta(days=1), time.min, tzinfo=zone)
+        cases = cases.filter(received_at__lt=end)
+    return cases
+
+
+def urgency_q(urgency: str, now: datetime) -> Q:
+    """Overdue: the running clock's next due time has passed. At risk: not yet, but less than a
+    quarter of its window is left. Both read the generated columns through their indexes."""
+    if urgency == UrgencyFilter.OVERDUE:
+        return Q(due_at__lt=now)
+    if urgency == UrgencyFilter.AT_RISK:
+        return Q(due_at__gte=now, risk_at__lte=now)
+    if urgency == UrgencyFilter.ATTENTION:
+        return Q(due_at__isnull=False, risk_at__lte=now)
+    return Q()
+
+
+# --- Pages by key --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CasePage:
+    cases: Sequence[Complaint]
+    next_cursor: str | None
+
+
+def _stamp(value: datetime) -> str:
+    return value.isoformat()
+
+
+def _parse_cursor(text: str) -> tuple[str, datetime | None, int] | None:
+    """'<part>_<stamp>_<id>': part is "d" (cases with a due time, by due time), "n" (the rest,
+    by id) or "r" (newest first, by received time). Anything else starts from the top."""
+    part, _, rest = text.partition("_")
+    stamp, _, pk = rest.rpartition("_")
+    try:
+        number = int(pk)
+        if part == "n":
+            return part, None, number
+        if part in ("d", "r"):
+            return part, datetime.fromisoformat(stamp), number
+    except ValueError:
+        return None
+    return None
+
+
+def page_of_cases(
+    cases: QuerySet[Complaint], *, sort: Sort, cursor: str = "", size: int = PAGE_SIZE
+) -> CasePage:
+    """One page of `cases` in `sort` order after `cursor`, and the cursor of the next page (None
+    on the last). One row more than shown tells whether there is a next page, without counting."""
+    after = _parse_cursor(cursor) if cursor else None
+    if sort == Sort.DUE:
+        return _due_page(cases, after, size)
+    if after is not None and after[0] == "r" and after[1] is not None:
+        cases = cases.filter(RowCompare(["received_at", "id"], "<", [after[1], after[2]]))
+    rows = list(cases.order_by("-received_at", "-id")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return CasePage(rows, f"r_{_stamp(rows[-1].received_at)}_{rows[-1].pk}" if more else None)
+
+
+def _due_page(
+    cases: QuerySet[Complaint], after: tuple[str, datetime | None, int] | None, size: int
+) -> CasePage:
+    """Most urgent first: cases whose clock runs, by due time; then those without one (finished
+    or waiting on the customer), newest id first. Two index ranges, read one after the other,
+    rather than one `NULLS LAST` order that no cursor could bound."""
+    rows: list[Complaint] = []
+    if after is None or after[0] == "d":
+        timed = cases.filter(due_at__isnull=False)
+        if after is not None and after[1] is not None:
+            timed = timed.filter(RowCompare(["due_at", "id"], ">", [after[1], after[2]]))
+        rows = list(timed.order_by("due_at", "id")[: size + 1])
+        if len(rows) > size:
+            last = rows[size - 1]
+            return CasePage(rows[:size], f"d_{_stamp(last.due_at)}_{last.pk}")  # type: ignore[arg-type]
+    untimed = cases.filter(due_at__isnull=True)
+    if after is not None and after[0] == "n" and after[2] > 0:
+        untimed = untimed.filter(id__lt=after[2])
+    rows += list(untimed.order_by("-id")[: size + 1 - len(rows)])
+    if len(rows) <= size:
+        return CasePage(rows, None)
+    last = rows[size - 1]
+    # "n__0" starts the second range from its top.
+    return CasePage(rows[:size], f"n__{0 if last.due_at is not None else last.pk}")

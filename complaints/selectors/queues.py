@@ -1,0 +1,192 @@
+"""What each role's home page shows: an agent's queue by urgency, the unowned cases, and for a
+supervisor the team's overdue cases and each agent's load.
+
+There are no teams in the model yet: "the team" is every active agent (and supervisor) who can own
+cases. Every list is one indexed range read in due-time order, and every count stops at a cap,
+however many open cases an agent holds.
+"""
+
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+
+from complaints.access import assignable_users, visible_complaints
+from complaints.models import OPEN_STATUSES, Complaint, Status
+from complaints.selectors.case_lists import Sort, UrgencyFilter, page_of_cases, urgency_q
+from complaints.selectors.rows import CaseRow, case_rows, list_rows
+from complaints.selectors.urgency import COUNT_CAP
+from complaints.selectors.urgency import CappedCount as Capped
+from complaints.selectors.vocabularies import person_label
+from portal.db import capped_counts
+
+QUEUE_SIZE = 25
+SHORT_LIST = 10
+_loads: dict[Any, tuple[float, "TeamLoad"]] = {}
+
+
+def load_max_age() -> float:
+    """Seconds a web process keeps the team's load before counting again: the counts are exact,
+    over every running case (about 35 ms at a million cases), too dear for every visit."""
+    return float(getattr(settings, "TEAM_LOAD_MAX_AGE_SECONDS", 60))
+
+
+@dataclass(frozen=True)
+class AgentHome:
+    queue: list[CaseRow]
+    more: bool
+    reopened: list[CaseRow]
+    unowned: list[CaseRow]
+    open: Capped
+    overdue: Capped
+    at_risk: Capped
+    reopened_count: Capped
+    unowned_count: Capped
+    unowned_overdue: Capped
+
+
+def agent_home(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> AgentHome:
+    """The agent's running cases most urgent first (overdue by how late, then at risk, then by due
+    time), the cases reopened by their customer, and the most urgent unowned cases."""
+    visible = visible_complaints(user)
+    mine = visible.filter(owner_id=user.pk)
+    running = mine.filter(due_at__isnull=False)  # open and not waiting on the customer
+    unowned = visible.filter(owner__isnull=True, status__in=OPEN_STATUSES)
+    reopened = mine.filter(status=Status.REOPENED)
+    counts = capped_counts(
+        [
+            mine.filter(status__in=OPEN_STATUSES),
+            running.filter(urgency_q(UrgencyFilter.OVERDUE, now)),
+            running.filter(urgency_q(UrgencyFilter.AT_RISK, now)),
+            reopened,
+            unowned,
+            unowned.filter(urgency_q(UrgencyFilter.OVERDUE, now)),
+        ],
+        COUNT_CAP,
+    )
+    open_count, overdue, at_risk, reopened_count, unowned_count, unowned_overdue = (
+        Capped(value) for value in counts
+    )
+    # Cases without a running clock (waiting on the customer, or no target) come after the rest.
+    queue = page_of_cases(list_rows(mine.filter(status__in=OPEN_STATUSES)), sort=Sort.DUE, size=QUEUE_SIZE)
+    # In the order of the owner's queue index (owner, status, -reopened_at, resolution_due_at).
+    latest_first = ("-reopened_at", "resolution_due_at")
+    back = list(list_rows(reopened).order_by(*latest_first)[:SHORT_LIST]) if reopened_count else []
+    waiting = page_of_cases(list_rows(unowned), sort=Sort.DUE, size=SHORT_LIST).cases
+    return AgentHome(
+        queue=case_rows(queue.cases, now=now),
+        more=queue.next_cursor is not None,
+        reopened=case_rows(back, now=now),
+        unowned=case_rows(waiting, now=now),
+        open=open_count,
+        overdue=overdue,
+        at_risk=at_risk,
+        reopened_count=reopened_count,
+        unowned_count=unowned_count,
+        unowned_overdue=unowned_overdue,
+    )
+
+
+@dataclass(frozen=True)
+class AgentLoad:
+    pk: int
+    name: str
+    running: int
+    overdue: int
+    at_risk: int
+    # Links to the case list for this person (built once, not reversed per cell).
+    running_url: str
+    overdue_url: str
+    at_risk_url: str
+
+
+@dataclass(frozen=True)
+class TeamLoad:
+    agents: list[AgentLoad]
+    counted_at: datetime
+
+
+@dataclass(frozen=True)
+class SupervisorHome:
+    overdue: list[CaseRow]
+    overdue_count: Capped
+    at_risk_count: Capped
+    unowned_count: Capped
+    load: TeamLoad
+
+
+def supervisor_home(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> SupervisorHome:
+    visible = visible_complaints(user)
+    overdue = visible.filter(urgency_q(UrgencyFilter.OVERDUE, now))
+    counts = capped_counts(
+        [
+            overdue,
+            visible.filter(urgency_q(UrgencyFilter.AT_RISK, now)),
+            visible.filter(owner__isnull=True, status__in=OPEN_STATUSES),
+        ],
+        COUNT_CAP,
+    )
+    rows = list(list_rows(overdue).order_by("due_at", "id")[:QUEUE_SIZE])
+    return SupervisorHome(
+        overdue=case_rows(rows, now=now),
+        overdue_count=Capped(counts[0]),
+        at_risk_count=Capped(counts[1]),
+        unowned_count=Capped(counts[2]),
+        load=team_load(user, now=now),
+    )
+
+
+def team_load(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> TeamLoad:
+    """Each active staff member who can own cases, with their running cases, how many are overdue
+    and how many at risk: one pass over the running cases' index, grouped by owner, kept for
+    `load_max_age()` seconds. Agents with nothing running are listed too (with zeros)."""
+    key = user.pk
+    held = _loads.get(key)
+    if held is not None and time.monotonic() - held[0] < load_max_age():
+        return held[1]
+    grouped = (
+        _running(visible_complaints(user))
+        .values("owner_id")
+        .annotate(
+            running=Count("pk"),
+            overdue=Count("pk", filter=urgency_q(UrgencyFilter.OVERDUE, now)),
+            at_risk=Count("pk", filter=urgency_q(UrgencyFilter.AT_RISK, now)),
+        )
+        .order_by()
+    )
+    by_owner: dict[int, dict[str, int]] = {
+        row["owner_id"]: {"running": row["running"], "overdue": row["overdue"], "at_risk": row["at_risk"]}
+        for row in grouped
+    }
+    nothing = {"running": 0, "overdue": 0, "at_risk": 0}
+    cases = reverse("complaints:list")
+    loads = [
+        AgentLoad(
+            pk=person.pk,
+            name=person_label(person),
+            running=by_owner.get(person.pk, nothing)["running"],
+            overdue=by_owner.get(person.pk, nothing)["overdue"],
+            at_risk=by_owner.get(person.pk, nothing)["at_risk"],
+            running_url=f"{cases}?owner={person.pk}&status=open&sort=due",
+            overdue_url=f"{cases}?owner={person.pk}&urgency=overdue&sort=due",
+            at_risk_url=f"{cases}?owner={person.pk}&urgency=at_risk&sort=due",
+        )
+        for person in assignable_users().only("pk", "username", "first_name", "last_name")
+    ]
+    loads.sort(key=lambda load: (-load.overdue, -load.running, load.name))
+    team = TeamLoad(loads, now)
+    _loads[key] = (time.monotonic(), team)
+    return team
+
+
+def _running(cases: QuerySet[Complaint]) -> QuerySet[Complaint]:
+    return cases.filter(Q(due_at__isnull=False), owner__isnull=False)
+
+
+def forget_loads() -> None:
+    _loads.clear()

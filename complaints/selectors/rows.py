@@ -1,0 +1,99 @@
+"""What a row of a case list shows, prepared in Python: a list page draws dozens of rows, and
+Django's template lookups, date filters and URL reversing per cell cost more than the query.
+
+Rows read their category, severity and owner names from the filter bar's cached vocabularies
+instead of joining those tables: the join itself is cheap, but planning a five-table query is
+not (about 3 ms at a million cases)."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from complaints.models import OPEN_STATUSES, Complaint, Status, Urgency
+from complaints.selectors.vocabularies import filter_choices, person_label
+
+ROW_FIELDS = (
+    "reference",
+    "received_at",
+    "status",
+    "due_at",
+    "risk_at",
+    "reopened_at",
+    "category_id",
+    "severity_id",
+    "owner_id",
+    "customer__name",
+)
+STATUS_LABELS = dict(Status.choices)
+
+
+def list_rows(cases: QuerySet[Complaint]) -> QuerySet[Complaint]:
+    """The columns a row shows; the long texts (customer's words, summary) stay in the database."""
+    return cases.select_related("customer").only(*ROW_FIELDS)
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    pk: int
+    reference: str
+    url: str
+    received: str
+    received_iso: str
+    customer: str
+    category: str
+    severity: str
+    status: str
+    owner: str
+    due: str
+    due_iso: str
+    urgency: Urgency | None
+    reopened: bool
+
+
+def stamp(value: datetime, *, year: bool = True) -> str:
+    local = timezone.localtime(value)
+    return f"{local.day} {local:%b} {local:%Y %H:%M}" if year else f"{local.day} {local:%b %H:%M}"
+
+
+def case_rows(cases: Iterable[Complaint], *, now: datetime) -> list[CaseRow]:
+    cases = list(cases)
+    choices = filter_choices()
+    categories = dict(choices["categories"])
+    severities = dict(choices["severities"])
+    owners = dict(choices["owners"])
+    missing = {c.owner_id for c in cases if c.owner_id and str(c.owner_id) not in owners}
+    if missing:  # staff who have left own no new cases, but still their old ones
+        for user in get_user_model().objects.filter(pk__in=missing):
+            owners[str(user.pk)] = person_label(user)
+    prefix = reverse("complaints:detail", args=["RD"])[: -len("RD/")]
+    rows = []
+    for case in cases:
+        due_at = case.due_at
+        if due_at is not None:
+            due = stamp(due_at, year=False)
+        else:
+            due = "paused" if case.status in OPEN_STATUSES else "finished"
+        rows.append(
+            CaseRow(
+                pk=case.pk,
+                reference=case.reference,
+                url=f"{prefix}{case.reference}/",
+                received=stamp(case.received_at),
+                received_iso=case.received_at.isoformat(),
+                customer=case.customer.name,
+                category=categories.get(str(case.category_id), ""),
+                severity=severities.get(str(case.severity_id), ""),
+                status=STATUS_LABELS.get(case.status, case.status),
+                owner=owners.get(str(case.owner_id), "") if case.owner_id else "",
+                due=due,
+                due_iso=due_at.isoformat() if due_at else "",
+                urgency=case.urgency(now),
+                reopened=case.reopened_at is not None and due_at is not None,
+            )
+        )
+    return rows

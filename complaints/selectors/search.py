@@ -1,0 +1,351 @@
+"""Finding cases from what the caller says: a word of their own text, their name or email, a phone
+number in any national form, all or part of a reference. Results best first.
+
+On PostgreSQL each way of matching reads its own index and returns a bounded set of candidates:
+- a reference: exact forms (typed without the prefix, the year or the leading zeros) through the
+  unique index, and any part of one through a trigram index;
+- a customer: trigram word similarity on the name ("Okafor", "okafr", "chinwe.oka"), any part of
+  an email address when the query has an "@", the exact E.164 number read in the default region,
+  and the number's last digits, which match the stored number whatever the customer's country
+  (a US number typed without +1 in a GB service);
+- the text: full-text search (English stemming) over the customer's words, the summary, the issue
+  and internal notes, through a GIN index on a document the database keeps current.
+Candidates are merged and scored in Python: a reference beats a customer, a customer beats text;
+within a kind, the closer match first, then the newest case. The text candidates are the most
+recent matches (at most `TEXT_CANDIDATES`), ranked among themselves: a common word ("credit") matches
+hundreds of thousands of cases, and ranking them all would cost seconds.
+
+SQLite (`make run`) has none of these indexes: it matches parts of names, emails, phones,
+references and words with LIKE, which is enough for a demo database.
+"""
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import phonenumbers
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField, TrigramWordSimilarity
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, TextField
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, Reverse
+from django.utils import timezone
+
+from complaints.models import Complaint, Customer, EventKind, TimelineEvent
+from complaints.selectors.case_lists import PAGE_SIZE
+from portal.db import Contains, is_postgresql
+
+# Named in the migration that builds the document (complaints 0014) too.
+TEXT_SEARCH_CONFIG = "english"
+CANDIDATES = 200
+# Text matches considered per search: the most recent ones. Fewer than other kinds, because a
+# common word's matches are found by walking the newest cases (see `_by_text_postgresql`).
+TEXT_CANDIDATES = 100
+MIN_PHONE_DIGITS = 6
+# Below this many customers named as typed, names are also matched loosely (typos).
+FEW = 20
+# Text matches are looked for in the last 30 days, then the last year, then at any time.
+TEXT_WINDOWS = (timedelta(days=30), timedelta(days=365), None)
+
+REFERENCE_EXACT, REFERENCE_PART, CUSTOMER, TEXT = 4.0, 3.0, 2.0, 1.0
+# A case found in more than one way (the name and a word) comes before one found in one way.
+ALSO_MATCHED = 0.25
+
+_REFERENCE = re.compile(r"^(?:RD)?[-\s]*(?:(\d{4})[-\s]+)?0*(\d{1,9})$", re.IGNORECASE)
+_PHONE_CHARACTERS = re.compile(r"^[\d\s()+.\-/]+$")
+_WORDS = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    cases: Sequence[Complaint]
+    next_cursor: str | None
+    # So many matched that only the best and newest were considered: the page says to narrow.
+    many: bool = False
+
+
+@dataclass
+class _Hit:
+    score: float
+    received_at: datetime
+    kinds: int = 1
+
+    def add(self, score: float) -> None:
+        self.kinds += 1
+        self.score = max(self.score, score) + ALSO_MATCHED
+
+
+def search_cases(
+    cases: QuerySet[Complaint], query: str, *, region: str, cursor: str = "", size: int = PAGE_SIZE
+) -> SearchPage:
+    """One page of `cases` (already narrowed by the access rule and filters) matching `query`,
+    best first, after `cursor` (the sort key of the previous page's last row)."""
+    query = " ".join(query.split())[:200]
+    if not query:
+        return SearchPage([], None)
+    hits: dict[int, _Hit] = {}
+    finders = _postgresql_finders if is_postgresql() else _fallback_finders
+    for pk, received_at, score in finders(cases, query, region):
+        if pk in hits:
+            hits[pk].add(score)
+        else:
+            hits[pk] = _Hit(score, received_at)
+    ordered = sorted(hits.items(), key=lambda item: _key(item[0], item[1]))
+    after = _parse_cursor(cursor)
+    if after is not None:
+        ordered = [item for item in ordered if _key(*item) > after]
+    chosen = [pk for pk, _ in ordered[: size + 1]]
+    rows = cases.filter(pk__in=chosen[:size])
+    by_id = {case.pk: case for case in rows}
+    page = [by_id[pk] for pk in chosen[:size] if pk in by_id]
+    many = len(hits) >= CANDIDATES
+    if len(chosen) <= size or not page:
+        return SearchPage(page, None, many)
+    last = ordered[size - 1]
+    score, stamp, pk = _key(*last)
+    return SearchPage(page, f"{score!r}_{stamp!r}_{pk}", many)
+
+
+def matching_ids(cases: QuerySet[Complaint], query: str, *, region: str) -> list[int]:
+    """Every candidate the search finds (at most a few hundred per way of matching), unordered:
+    for the CSV export of a search."""
+    query = " ".join(query.split())[:200]
+    if not query:
+        return []
+    finders = _postgresql_finders if is_postgresql() else _fallback_finders
+    return list({pk for pk, _, _ in finders(cases, query, region)})
+
+
+def _key(pk: int, hit: _Hit) -> tuple[float, float, int]:
+    """Ascending sort key: best score, then newest, then highest id."""
+    return (-round(hit.score, 6), -hit.received_at.timestamp(), -pk)
+
+
+def _parse_cursor(cursor: str) -> tuple[float, float, int] | None:
+    try:
+        score, stamp, pk = cursor.split("_")
+        return float(score), float(stamp), int(pk)
+    except ValueError:
+        return None
+
+
+# --- What the query could be -----------------------------------------------------------------
+
+
+def exact_references(query: str, *, today_year: int | None = None) -> list[str]:
+    """References the query may name exactly: "RD-2024-000123", "2024-123", "rd 2024 123", or only
+    the number ("000123", "123"), then in any year the service has run."""
+    match = _REFERENCE.match(query.strip())
+    if not match:
+        return []
+    year, number = match.group(1), int(match.group(2))
+    if number == 0:
+        return []
+    if year:
+        return [f"RD-{year}-{number:06d}"]
+    last = today_year or timezone.now().year
+    return [f"RD-{y}-{number:06d}" for y in range(2000, last + 2)]
+
+
+def phone_forms(query: str, region: str) -> tuple[str | None, str | None]:
+    """(E.164 form read in `region`, national digits to match at the end of stored numbers), or
+    (None, None) when the query is not a phone number."""
+    if not _PHONE_CHARACTERS.match(query):
+        return None, None
+    digits = re.sub(r"\D", "", query)
+    if len(digits) < MIN_PHONE_DIGITS:
+        return None, None
+    e164 = None
+    national = digits.lstrip("0")
+    try:
+        number = phonenumbers.parse(query, region)
+    except phonenumbers.NumberParseException:
+        pass
+    else:
+        national = str(number.national_number)
+        if phonenumbers.is_possible_number(number):
+            e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return e164, national if len(national) >= MIN_PHONE_DIGITS else None
+
+
+def has_words(query: str) -> bool:
+    return any(not word.isdigit() for word in _WORDS.findall(query))
+
+
+# --- PostgreSQL --------------------------------------------------------------------------------
+
+Candidate = tuple[int, datetime, float]
+
+
+def _postgresql_finders(cases: QuerySet[Complaint], query: str, region: str) -> Iterable[Candidate]:
+    yield from _by_reference(cases, query, Q(reference__contains=query.upper()))
+    whole, by_word = _customers_postgresql(query, region)
+    yield from _by_customer(cases, whole)
+    if by_word:
+        yield from _by_name_and_text(cases, by_word, name_words(query))
+    if has_words(query):
+        yield from _by_text_postgresql(cases, query)
+
+
+def _by_reference(cases: QuerySet[Complaint], query: str, part: Q) -> Iterable[Candidate]:
+    exact = exact_references(query)
+    condition = Q(reference__in=exact) if exact else Q(pk__in=[])
+    if len(query) >= 3 and any(c.isdigit() for c in query):
+        condition |= part
+    for pk, received_at, reference in (
+        cases.filter(condition).order_by().values_list("pk", "received_at", "reference")[:CANDIDATES]
+    ):
+        yield pk, received_at, REFERENCE_EXACT if reference in exact else REFERENCE_PART
+
+
+def _phone_condition(query: str, region: str) -> Q:
+    e164, national = phone_forms(query, region)
+    condition = Q(pk__in=[])
+    if e164:
+        condition |= Q(phone=e164)
+    if national:
+        condition |= Q(phone_reversed__startswith=national[::-1]) & ~Q(phone="")
+    return condition
+
+
+def name_words(query: str) -> list[str]:
+    """The words of a query of several that could be a name ("Okafor refund": "okafor", "refund")."""
+    words = [w for w in _WORDS.findall(query.lower()) if len(w) >= 3 and not w.isdigit()]
+    return words if len(words) > 1 else []
+
+
+def _customers_postgresql(query: str, region: str) -> tuple[dict[int, float], dict[int, float]]:
+    """Customers matching the whole query, and customers whose name has one of its words
+    (id → closeness, 0 to 1). Names are matched as typed first (a cheap trigram lookup); only when
+    that finds few is the name matched loosely, so that "okafr" still finds Okafor. An email is
+    looked for only when the query has an "@": every address shares its domain with thousands."""
+    condition = _phone_condition(query, region)
+    if "@" in query:
+        condition |= Contains("email", query) & ~Q(email="")
+    if "@" in query or not has_words(query):
+        customers = Customer.objects.alias(phone_reversed=Reverse(Cast("phone", TextField()))).filter(
+            condition
+        )
+        return dict.fromkeys(customers.values_list("pk", flat=True)[:CANDIDATES], 1.0), {}
+    words = name_words(query)
+    named_whole = Q(Contains("name", query)) | condition
+    named = named_whole
+    for word in words:
+        named |= Q(Contains("name", word))
+    whole: dict[int, float] = {}
+    by_word: dict[int, float] = {}
+    for pk, is_whole in (
+        Customer.objects.alias(phone_reversed=Reverse(Cast("phone", TextField())))
+        .filter(named)
+        .annotate(is_whole=ExpressionWrapper(named_whole, output_field=BooleanField()))
+        .order_by()  # any of them: reading every "Smith" to pick some would cost more than it helps
+        .values_list("pk", "is_whole")[:CANDIDATES]
+    ):
+        if is_whole:
+            whole[pk] = 1.0
+        else:
+            by_word[pk] = 0.9
+    if len(whole) + len(by_word) < FEW:
+        loosely = (
+            Customer.objects.filter(name__trigram_word_similar=query)
+            .annotate(closeness=TrigramWordSimilarity(query, "name"))
+            .order_by("-closeness")
+            .values_list("pk", "closeness")[:CANDIDATES]
+        )
+        for pk, closeness in loosely:
+            whole.setdefault(pk, closeness * 0.9)
+    return whole, {pk: c for pk, c in by_word.items() if pk not in whole}
+
+
+def _by_customer(cases: QuerySet[Complaint], customers: dict[int, float]) -> Iterable[Candidate]:
+    if not customers:
+        return
+    found = (
+        cases.filter(customer_id__in=list(customers))
+        .order_by("-received_at")
+        .values_list("pk", "received_at", "customer_id")[:CANDIDATES]
+    )
+    for pk, received_at, customer_id in found:
+        yield pk, received_at, CUSTOMER + customers[customer_id] * 0.9
+
+
+def _document() -> RawSQL:
+    # The document is a database-only column (see the migration): named, never loaded.
+    return RawSQL('"complaints_complaint"."search_document"', [], output_field=SearchVectorField())
+
+
+def _by_name_and_text(
+    cases: QuerySet[Complaint], customers: dict[int, float], words: list[str]
+) -> Iterable[Candidate]:
+    """ "Okafor refund": cases of a customer named by one word whose text has another. Found only
+    together, so a word that is also a surname ("price", "young") does not bring every customer of
+    that name to the top."""
+    any_word = SearchQuery(" or ".join(words), config=TEXT_SEARCH_CONFIG, search_type="websearch")
+    found = (
+        cases.filter(customer_id__in=list(customers))
+        .alias(document=_document())
+        .filter(document=any_word)
+        .order_by("-received_at")
+        .values_list("pk", "received_at", "customer_id")[:CANDIDATES]
+    )
+    for pk, received_at, customer_id in found:
+        yield pk, received_at, CUSTOMER + customers[customer_id] * 0.9
+
+
+def _by_text_postgresql(cases: QuerySet[Complaint], query: str) -> Iterable[Candidate]:
+    """The most recent matches (at most TEXT_CANDIDATES), ranked. Looked for in widening windows of
+    time: a common word fills the first window from a few thousand recent cases, a rare one is
+    found through the GIN index in the later ones; neither reads every match of a word that
+    appears in a hundred thousand cases."""
+    words = SearchQuery(query, config=TEXT_SEARCH_CONFIG, search_type="websearch")
+    matching = cases.alias(document=_document()).filter(document=words)
+    now = timezone.now()
+    found: list[tuple[int, datetime, float]] = []
+    newer_than: datetime | None = None
+    for window in TEXT_WINDOWS:
+        since = now - window if window is not None else None
+        step = matching
+        if since is not None:
+            step = step.filter(received_at__gte=since)
+        if newer_than is not None:
+            step = step.filter(received_at__lt=newer_than)
+        found += (
+            step.annotate(rank=SearchRank(F("document"), words))
+            .order_by("-received_at")
+            .values_list("pk", "received_at", "rank")[: TEXT_CANDIDATES - len(found)]
+        )
+        if len(found) >= TEXT_CANDIDATES or since is None:
+            break
+        newer_than = since
+    for pk, received_at, rank in found:
+        yield pk, received_at, TEXT + min(rank, 0.9)
+
+
+# --- SQLite: the embedded default ---------------------------------------------------------------
+
+
+def _fallback_finders(cases: QuerySet[Complaint], query: str, region: str) -> Iterable[Candidate]:
+    yield from _by_reference(cases, query, Q(reference__icontains=query))
+    condition = _phone_condition(query, region)
+    if "@" in query:
+        condition |= Q(email__icontains=query) & ~Q(email="")
+    elif has_words(query):
+        condition |= Q(name__icontains=query)
+    customers = Customer.objects.alias(phone_reversed=Reverse(Cast("phone", TextField()))).filter(condition)
+    yield from _by_customer(cases, dict.fromkeys(customers.values_list("pk", flat=True)[:CANDIDATES], 0.5))
+    words = [w for w in _WORDS.findall(query) if not w.isdigit()]
+    if not words:
+        return
+    text = cases
+    for word in words:
+        note = TimelineEvent.objects.filter(
+            complaint=OuterRef("pk"), kind=EventKind.NOTE, note__icontains=word
+        )
+        text = text.filter(
+            Q(customer_words__icontains=word)
+            | Q(summary__icontains=word)
+            | Q(issue__icontains=word)
+            | Exists(note)
+        )
+    for pk, received_at in text.order_by("-received_at").values_list("pk", "received_at")[:CANDIDATES]:
+        yield pk, received_at, TEXT + 0.5

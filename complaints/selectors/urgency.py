@@ -1,0 +1,50 @@
+"""How many cases need attention, counted no further than a cap: exact counts over big filters
+read every matching row, and a page that shows "1,000+ overdue" says all a person needs."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+from complaints.models import Complaint
+from complaints.selectors.case_lists import UrgencyFilter, urgency_q
+from portal.db import capped_count, capped_counts
+
+COUNT_CAP = 1000
+
+
+@dataclass(frozen=True)
+class CappedCount:
+    value: int
+    cap: int = COUNT_CAP
+
+    @property
+    def capped(self) -> bool:
+        return self.value >= self.cap
+
+    def __str__(self) -> str:
+        return f"{self.cap:,}+" if self.capped else f"{self.value:,}"
+
+    def __bool__(self) -> bool:
+        return self.value > 0
+
+
+def count_of(cases: QuerySet[Complaint], cap: int = COUNT_CAP) -> CappedCount:
+    return CappedCount(capped_count(cases, cap), cap)
+
+
+@dataclass(frozen=True)
+class UrgencyCounts:
+    overdue: CappedCount
+    at_risk: CappedCount
+
+
+def urgency_counts(cases: QuerySet[Complaint], *, now: datetime, cap: int = COUNT_CAP) -> UrgencyCounts:
+    overdue, at_risk = capped_counts(
+        [
+            cases.filter(urgency_q(UrgencyFilter.OVERDUE, now)),
+            cases.filter(urgency_q(UrgencyFilter.AT_RISK, now)),
+        ],
+        cap,
+    )
+    return UrgencyCounts(overdue=CappedCount(overdue, cap), at_risk=CappedCount(at_risk, cap))
