@@ -25,7 +25,7 @@ from outbox.rendering import render_email
 from outbox.services import queue_message
 from portal.emails import absolute_url
 
-PASSWORD_RESET = "accounts/email/password_reset"  # noqa: S105 (a template name)
+PASSWORD_RESET = "accounts/email/password_reset"  # noqa: S105  # nosec B105
 # Asking again within this window adds no second email: the form cannot be used to flood a mailbox.
 RESET_WINDOW_SECONDS = 300
 

@@ -51,6 +51,11 @@ def probe(*, now: datetime) -> tuple[bool, bool]:
     return bool(stuck), bool(due)
 
 
+def more_is_due() -> bool:
+    """Whether a message is waiting to be claimed now (one probe of the pending index)."""
+    return probe(now=timezone.now())[1]
+
+
 def recover_expired_leases(*, now: datetime) -> dict[str, int]:
     """Claimed messages whose worker stopped renewing go back to the queue: nothing was tried. A
     message left `sending` may or may not have reached the server: it becomes uncertain, is never

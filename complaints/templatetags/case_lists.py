@@ -63,6 +63,13 @@ def _count_link(count: int, url: str, text: str, label: str) -> SafeString:
     return format_html('<a href="{}" aria-label="{} {}">{}</a>', url, count, label, text)
 
 
+_BOX = (
+    '<td><input class="form-check-input" type="checkbox" name="cases" value="{}" id="pick-{}"%s'
+    ' aria-label="Select {}"></td>'
+)
+CHECKED_BOX, UNCHECKED_BOX = _BOX % " checked", _BOX % ""
+
+
 @register.simple_tag
 def case_rows(
     rows: Iterable[Any],
@@ -79,14 +86,11 @@ def case_rows(
     for row in rows:
         cells = []
         if selectable:
-            checked = " checked" if row.reference in selected else ""
             cells.append(
                 format_html(
-                    '<td><input class="form-check-input" type="checkbox" name="cases" value="{}"'
-                    ' id="pick-{}"{} aria-label="Select {}"></td>',
+                    CHECKED_BOX if row.reference in selected else UNCHECKED_BOX,
                     row.reference,
                     row.pk,
-                    SafeString(checked),
                     row.reference,
                 )
             )
@@ -111,5 +115,5 @@ def case_rows(
             cells.append(format_html("<td>{}</td>", row.owner or "Nobody yet"))
         due = format_html('<time datetime="{}">{}</time>', row.due_iso, row.due) if row.due_iso else row.due
         cells.append(format_html("<td>{} {}</td>", urgency_badge(row.urgency), due))
-        lines.append(SafeString("<tr>" + "".join(cells) + "</tr>"))
-    return SafeString("\n".join(lines))
+        lines.append(format_html("<tr>{}</tr>", format_html_join("", "{}", ((cell,) for cell in cells))))
+    return format_html_join("\n", "{}", ((line,) for line in lines))
