@@ -75,10 +75,13 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--host", default="127.0.0.1")
     args = parser.parse_args()
+    base = f"http://{args.host}:{args.port}"
+    # Links in emails must point where this portal answers, whatever the port (read by the
+    # settings of this process and of the three it starts).
+    os.environ.setdefault("SITE_URL", base)
 
     prepare()
 
-    base = f"http://{args.host}:{args.port}"
     # Fixed argument lists (this interpreter, manage.py, celery), no shell: nothing untrusted runs.
     processes = [
         subprocess.Popen(  # noqa: S603  # nosec B603

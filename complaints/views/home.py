@@ -11,8 +11,16 @@ from complaints.selectors.queues import agent_home, supervisor_home
 
 
 @require_safe  # a page to read: other methods are refused, never acted on
-@role_required()
 def home(request: HttpRequest) -> HttpResponse:
+    """Staff get their home page; anyone else arriving at the site is shown the way to the public
+    complaint form (and to the staff login) instead of a bare login page."""
+    if not request.user.is_authenticated:
+        return render(request, "welcome.html")
+    return staff_home(request)
+
+
+@role_required()
+def staff_home(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     if has_role(request.user, Role.SUPERVISOR):
         return render(

@@ -59,6 +59,15 @@ def test_the_portal_comes_up_on_sqlite_with_demo_data_and_a_green_health(tmp_pat
         queue = opener.open(request).read().decode()
         assert "My queue" in queue and "RD-" in queue
         assert (tmp_path / "redress.sqlite3").exists()
+        # A quiet start: nothing logged as an error while the processes came up.
+        assert " ERROR " not in output, [line for line in output.splitlines() if " ERROR " in line]
+        # Links in the demo's emails point at this run's port, not a default one.
+        deadline = time.monotonic() + 60
+        while not list((tmp_path / "mail").glob("*.eml")) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        mail = "".join(path.read_text(errors="replace") for path in (tmp_path / "mail").glob("*.eml"))
+        assert f"http://127.0.0.1:{port}/my-complaint/" in mail.replace("=\n", "")
+        assert "127.0.0.1:8000" not in mail
     finally:
         os.killpg(process.pid, signal.SIGINT)
         process.wait(timeout=30)

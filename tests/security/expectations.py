@@ -162,7 +162,8 @@ ROWS: dict[str, Row] = {
     ),
     "password_reset_complete": Row(get=everyone(OK), post=everyone(NOT_ALLOWED)),
     # The agent's pages.
-    "home": Row(get=staff(OK), post=everyone(NOT_ALLOWED)),
+    # Anyone else arriving at the site is shown the way to the public form and the staff login.
+    "home": Row(get=everyone(OK), post=everyone(NOT_ALLOWED)),
     "complaints:intake": Row(get=staff(OK), post=everyone(NOT_ALLOWED)),
     "complaints:intake_new": Row(get=staff(OK), post=staff(OK)),
     "complaints:intake_customer": Row(

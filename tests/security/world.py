@@ -137,7 +137,9 @@ def build_world() -> World:
         survey,
         attachment,
         undelivered,
-        SavedFilter.objects.create(user=agent, name="Mine, overdue", query="owner=me&urgency=overdue"),
+        SavedFilter.objects.create(
+            user=agent, name=f"Mine, overdue {uuid.uuid4().hex[:6]}", query="owner=me"
+        ),
     )
     world.users = {
         "anonymous": None,
