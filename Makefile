@@ -44,6 +44,7 @@ lint: $(VENV)/.dev-installed
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(BIN)/mypy
 	$(BIN)/bandit -q -c pyproject.toml -r .
+	$(BIN)/lint-imports --no-cache
 
 test: check-services lint
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)

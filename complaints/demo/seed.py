@@ -93,7 +93,7 @@ def ensure_users() -> dict[str, User]:
 
 
 @transaction.atomic
-def seed_demo() -> int:
+def seed_complaints() -> int:
     """Create the demo data unless it is there already; return how many complaints were made."""
     users = ensure_users()
     if Complaint.objects.exists():
@@ -147,10 +147,4 @@ def seed_demo() -> int:
             count += 1
     count += seed_public_complaints()
     seed_case_work()
-    # Later capabilities add their demo data; imported here because they depend on complaints.
-    from followups.demo import seed_demo_followups
-    from resolutions.demo import seed_resolutions
-
-    seed_resolutions()
-    seed_demo_followups()
     return count

@@ -14,10 +14,10 @@ def test_the_three_role_groups_exist_with_permissions() -> None:
     assert groups["Admin"] > groups["Supervisor"] >= groups["Agent"] > 0
 
 
-def test_an_anonymous_visitor_is_sent_to_the_login_page(client) -> None:
-    response = client.get("/")
+def test_an_anonymous_visitor_of_a_staff_page_is_sent_to_the_login_page(client) -> None:
+    response = client.get("/cases/")
     assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/?next=/")
+    assert response["Location"].startswith("/accounts/login/?next=/cases/")
 
 
 def test_a_user_without_a_role_gets_a_friendly_403(client) -> None:
@@ -70,4 +70,4 @@ def test_login_with_a_wrong_password_keeps_the_username_and_says_why(client) -> 
 def test_logout_is_a_post_and_ends_the_session(client) -> None:
     client.force_login(AgentFactory())
     assert client.post("/accounts/logout/").status_code == 302
-    assert client.get("/").status_code == 302
+    assert client.get("/cases/").status_code == 302

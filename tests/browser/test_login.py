@@ -15,6 +15,8 @@ def test_an_agent_logs_in_and_sees_their_queue(browser) -> None:
     complaint = ComplaintFactory(owner=agent)
 
     browser.visit("/")
+    browser.assert_page_is_clean()
+    browser.click_link("log in")
     browser.find("#id_username")
     browser.assert_page_is_clean()
     browser.fill("Username*", "jordan")

@@ -82,6 +82,10 @@ class Browser:
         )
         button.click()
 
+    def click_link(self, text: str) -> None:
+        link = self.driver.find_element(By.XPATH, f"//a[normalize-space(.)={json.dumps(text)}]")
+        link.click()
+
     def text(self) -> str:
         return self.driver.find_element(By.TAG_NAME, "body").text
 
