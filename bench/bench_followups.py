@@ -2,11 +2,14 @@
 
 1. Beat's memory with 0 and then 1M pending follow-ups (Beat never reads the follow-up table).
 2. An idle dispatcher tick with 1M pending rows and none due: statements, client-side round-trip
-   time, and server-side planning and execution time from EXPLAIN ANALYZE; then the same probe
-   right after a burst of 100k rows left the pending index, before and after VACUUM.
-3. Claim + hand-off rate with 100k rows due at once: rows claimed with SKIP LOCKED and one send
-   message per batch published to Redis (no worker running; the queue is purged afterwards).
-4. End to end: real workers send due follow-ups into a local aiosmtpd sink; none may arrive twice.
+   time, and server-side planning and execution time of the follow-up probe from EXPLAIN ANALYZE;
+   then the same probe right after a burst of 100k rows left the pending index, before and after
+   VACUUM.
+3. With 100k follow-ups due at once (distinct customers): the release rate (rows checked and
+   written to the outbox as messages) and the claim + hand-off rate (messages claimed with SKIP
+   LOCKED, one send task per batch published to Redis; no worker running, the queue purged).
+4. End to end: real workers send due follow-ups through the outbox into a local aiosmtpd sink;
+   none may arrive twice.
    Run BENCH_FOLLOWUPS_RUNS times (3) per worker count in BENCH_FOLLOWUPS_WORKERS ("2,4"); the
    median is reported.
 
@@ -174,7 +177,7 @@ def _insert_followups(
 def _idle_tick_db_ms(ticks: int = 50) -> dict[str, float]:
     """Client side: the time spent in the database driver per tick (round trip, Python, planning
     and execution), as a caller sees it."""
-    from followups.services.dispatching import dispatch_due_followups
+    from outbox.dispatching import dispatch
 
     per_tick: list[float] = []
     queries: list[int] = []
@@ -190,7 +193,7 @@ def _idle_tick_db_ms(ticks: int = 50) -> dict[str, float]:
                 spent[1] += 1
 
         with connection.execute_wrapper(timed):
-            assert dispatch_due_followups() == 0
+            assert dispatch() == 0
         per_tick.append(spent[0] * 1000)
         queries.append(int(spent[1]))
     return {
@@ -205,14 +208,14 @@ def _probe_server_ms(prefix: str, samples: int = 50) -> dict[str, float]:
     """Server side: PostgreSQL's own planning and execution time for the tick's statement
     (EXPLAIN ANALYZE), without the network and the driver. The first sample is kept apart: right
     after a burst it is the one that walks past the dead index entries."""
-    from followups.services.dispatching import PROBE_SQL
+    from followups.services.release import PROBE_SQL
 
     now = timezone.now()
     planning: list[float] = []
     execution: list[float] = []
     with connection.cursor() as cursor:
         for _ in range(samples):
-            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {PROBE_SQL}", [now, now])
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {PROBE_SQL}", [now])
             plan = cursor.fetchone()[0][0]
             planning.append(plan["Planning Time"])
             execution.append(plan["Execution Time"])
@@ -249,26 +252,42 @@ def _after_burst(due_ids_filter: dict[str, Any]) -> dict[str, float]:
     return figures
 
 
-def _claim_rate(batch_size: int) -> dict[str, float]:
+def _release_and_claim_rates(batch_size: int) -> dict[str, float]:
+    """Release every due follow-up into the outbox, then claim and hand the messages over."""
     from followups.models import FollowUp, State
-    from followups.services.dispatching import dispatch_due_followups
+    from followups.services.release import release_due_followups
+    from outbox.dispatching import claim_due_batch
+    from outbox.models import Message
+    from outbox.tasks import send_messages
 
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
     broker.flushdb()
     started = time.perf_counter()
-    handed = dispatch_due_followups(batch_size=batch_size, time_budget=3600)
-    elapsed = time.perf_counter() - started
+    released = release_due_followups(timezone.now(), limit=DUE)
+    release_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    handed = 0
+    while True:
+        token, ids = claim_due_batch(now=timezone.now(), batch_size=batch_size)
+        if not ids:
+            break
+        send_messages.delay(ids, token)
+        handed += len(ids)
+    claim_seconds = time.perf_counter() - started
     messages = broker.llen("celery")
     broker.flushdb()
-    assert handed == DUE, handed
-    assert messages == -(-DUE // batch_size), messages
-    # Put them back for the next measurement.
+    assert released == handed == DUE, (released, handed)
+    # Back to the start for the next measurement.
     FollowUp.objects.filter(state=State.QUEUED).update(
-        state=State.SCHEDULED, claim_token=None, lease_expires_at=None
+        state=State.SCHEDULED, message=None, attempts=0, last_attempt_at=None, queued_at=None
     )
+    Message.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE followups_followup")
+        cursor.execute("VACUUM ANALYZE outbox_message")
     return {
-        f"claim_handoff_per_s_batch_{batch_size}": round(handed / elapsed),
-        f"claim_handoff_seconds_batch_{batch_size}": round(elapsed, 2),
+        f"release_per_s_batch_{batch_size}": round(released / release_seconds),
+        f"claim_handoff_per_s_batch_{batch_size}": round(handed / claim_seconds),
         f"messages_batch_{batch_size}": messages,
     }
 
@@ -300,7 +319,7 @@ def run() -> dict:
     figures["beat_rss_mb_1m_pending"] = _beat_rss_mb(env)
     figures.update(_idle_tick_db_ms())
 
-    step_id, complaint_ids, customer_ids = _make_cases(max(1, DUE // 100), "D", distinct_customers=False)
+    step_id, complaint_ids, customer_ids = _make_cases(DUE, "D", distinct_customers=True)
     _insert_followups(
         step_id=step_id,
         complaint_ids=complaint_ids,
@@ -311,7 +330,7 @@ def run() -> dict:
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE followups_followup")
     for batch_size in (100, 500):
-        figures.update(_claim_rate(batch_size))
+        figures.update(_release_and_claim_rates(batch_size))
     figures.update(_after_burst({"complaint_id__in": complaint_ids}))
     from followups.models import FollowUp
 
@@ -324,6 +343,6 @@ def run() -> dict:
 
 
 def _batch_size() -> int:
-    from followups import conf
+    from outbox import conf
 
     return conf.batch_size()

@@ -10,14 +10,14 @@ on the messages its own task message was given.
 import logging
 import time
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from outbox import conf, registry
 from outbox.models import Message, State
-from outbox.services import announce
+from outbox.services import tell_outcome
 
 logger = logging.getLogger(__name__)
 
@@ -26,8 +26,13 @@ logger = logging.getLogger(__name__)
 PROBE_SQL = """
 SELECT EXISTS (SELECT 1 FROM outbox_message
                 WHERE state IN ('claimed', 'sending') AND lease_expires_at < %s),
-       EXISTS (SELECT 1 FROM outbox_message WHERE state = 'pending' AND due_at <= %s)
+       EXISTS (SELECT 1 FROM outbox_message WHERE state = 'pending' AND due_at <= %s),
+       EXISTS (SELECT 1 FROM outbox_message
+                WHERE outcome_told_at IS NULL AND state IN ('sent', 'failed', 'uncertain')
+                  AND updated_at < %s)
 """
+# A live worker tells the apps within seconds of a send; after this, the sender is presumed gone.
+UNTOLD_GRACE = timedelta(seconds=60)
 
 CLAIM_SQL = """
 UPDATE outbox_message
@@ -42,18 +47,29 @@ RETURNING id
 """
 
 
-def probe(*, now: datetime) -> tuple[bool, bool]:
-    """(some lease has expired, some message is due), in one round trip."""
+def probe(*, now: datetime) -> tuple[bool, bool, bool]:
+    """(some lease has expired, some message is due, some outcome is untold), in one round trip."""
     value = connection.ops.adapt_datetimefield_value(now)
+    grace = connection.ops.adapt_datetimefield_value(now - UNTOLD_GRACE)
     with connection.cursor() as cursor:
-        cursor.execute(PROBE_SQL, [value, value])
-        stuck, due = cursor.fetchone()
-    return bool(stuck), bool(due)
+        cursor.execute(PROBE_SQL, [value, value, grace])
+        stuck, due, untold = cursor.fetchone()
+    return bool(stuck), bool(due), bool(untold)
 
 
-def more_is_due() -> bool:
-    """Whether a message is waiting to be claimed now (one probe of the pending index)."""
-    return probe(now=timezone.now())[1]
+def tell_untold(*, now: datetime, limit: int = 500) -> int:
+    """Tell the apps the outcomes a stopped worker recorded but did not tell (the case timeline,
+    the follow-up rows): once each, like the worker would have."""
+    untold = list(
+        Message.objects.filter(
+            outcome_told_at__isnull=True,
+            state__in=[State.SENT, State.FAILED, State.UNCERTAIN],
+            updated_at__lt=now - UNTOLD_GRACE,
+        ).order_by("updated_at")[:limit]
+    )
+    for state in (State.SENT, State.FAILED, State.UNCERTAIN):
+        tell_outcome([m for m in untold if m.state == state], state, now)
+    return len(untold)
 
 
 def recover_expired_leases(*, now: datetime) -> dict[str, int]:
@@ -78,7 +94,7 @@ def recover_expired_leases(*, now: datetime) -> dict[str, int]:
                 "The worker stopped while sending: the mail server may or may not have accepted it."
             )
         Message.objects.bulk_update(stuck, ["state", "uncertain_at", "lease_expires_at", "last_error"])
-        announce(stuck, State.UNCERTAIN, now)
+        tell_outcome(stuck, State.UNCERTAIN, now)
     if requeued or stuck:
         logger.warning("Outbox leases recovered: %s queued again, %s uncertain", requeued, len(stuck))
     return {"requeued": requeued, "uncertain": len(stuck)}
@@ -130,7 +146,9 @@ def dispatch(*, now: datetime | None = None, batch_size: int | None = None) -> i
     batch_size = batch_size or conf.batch_size()
     deadline = time.monotonic() + conf.dispatch_time_budget()
     run_producers(now=now)
-    stuck, due = probe(now=now)
+    stuck, due, untold = probe(now=now)
+    if untold:
+        tell_untold(now=now)
     if stuck:
         recover_expired_leases(now=now)
         due = True

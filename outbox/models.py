@@ -74,6 +74,13 @@ class Message(models.Model):
     uncertain_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True, help_text="Cancelled at.")
     retried_by = models.CharField(max_length=150, blank=True, help_text="Who last sent it again.")
+    outcome_told_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the apps were told it was sent, failed or may have been delivered (the "
+        "timeline, the follow-up's own row). Sent messages are told in groups after the send; a "
+        "dispatcher tick tells any a stopped worker left untold.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -94,6 +101,13 @@ class Message(models.Model):
                 fields=["-updated_at"],
                 name="outbox_attention",
                 condition=Q(state__in=["failed", "uncertain"]),
+            ),
+            # The few messages whose outcome the apps have not heard yet (a worker stopped between
+            # recording the send and telling them).
+            models.Index(
+                fields=["updated_at"],
+                name="outbox_untold",
+                condition=Q(outcome_told_at__isnull=True, state__in=["sent", "failed", "uncertain"]),
             ),
             models.Index(
                 fields=["case_id", "-created_at"], name="outbox_by_case", condition=Q(case_id__isnull=False)

@@ -11,14 +11,15 @@ import contextlib
 import logging
 import smtplib
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
 from outbox import conf, registry
@@ -26,9 +27,41 @@ from outbox.backends import MaybeDelivered
 from outbox.mail import build_email, content_of
 from outbox.models import Message, State
 from outbox.registry import Cancel, KindHandler, Reschedule
-from outbox.services import announce
+from outbox.services import tell_outcome
 
 logger = logging.getLogger(__name__)
+
+# Sent messages are told to the apps in groups: at most this many, or this long, after the send.
+TELL_EVERY = 50
+TELL_AFTER_SECONDS = 2.0
+
+# The previous message recorded sent and this one sending, in one statement (PostgreSQL).
+ADVANCE_SQL = """
+WITH sent AS (
+    UPDATE outbox_message
+       SET state = 'sent', sent_at = %s, lease_expires_at = NULL, last_error = '', updated_at = %s
+     WHERE id = %s AND state IN ('sending', 'uncertain') AND claim_token = %s
+ RETURNING id),
+started AS (
+    UPDATE outbox_message
+       SET state = 'sending', attempts = attempts + 1, last_attempt_at = %s, lease_expires_at = %s,
+           subject = %s, updated_at = %s
+     WHERE id = %s AND state = 'claimed' AND claim_token = %s
+ RETURNING id)
+SELECT (SELECT count(*) FROM sent), (SELECT count(*) FROM started)
+"""
+START_SQL = """
+UPDATE outbox_message
+   SET state = 'sending', attempts = attempts + 1, last_attempt_at = %s, lease_expires_at = %s,
+       subject = %s, updated_at = %s
+ WHERE id = %s AND state = 'claimed' AND claim_token = %s
+"""
+# From `uncertain` too: a worker that was only slow still knows the server accepted it.
+RECORD_SENT_SQL = """
+UPDATE outbox_message
+   SET state = 'sent', sent_at = %s, lease_expires_at = NULL, last_error = '', updated_at = %s
+ WHERE id = %s AND state IN ('sending', 'uncertain') AND claim_token = %s
+"""
 
 
 @dataclass
@@ -63,6 +96,10 @@ class Batch:
         self.result = BatchResult()
         self.handlers: dict[str, KindHandler | None] = {}
         self.accepted: Message | None = None  # accepted by the server, not yet recorded as sent
+        self.untold: list[Message] = []  # recorded as sent, the apps not told yet
+        # The claim token as the database stores it (a uuid on PostgreSQL, hex text on SQLite).
+        self.db_token = Message._meta.get_field("claim_token").get_db_prep_value(uuid.UUID(token), connection)
+        self.last_told = time.monotonic()
 
     def handler(self, kind: str) -> KindHandler | None:
         if kind not in self.handlers:
@@ -123,51 +160,70 @@ class Batch:
 
     def begin(self, message: Message, subject: str) -> bool:
         """One commit: the previous message is recorded as sent, this one as being sent. False when
-        this message is no longer ours (cancelled meanwhile, or its lease was taken back)."""
+        this message is no longer ours (cancelled meanwhile, or its lease was taken back).
+
+        This runs once per email, so it is plain SQL: on PostgreSQL one statement (two updates in
+        one CTE, atomic on its own: one round trip, one commit); elsewhere two in a transaction."""
         now = timezone.now()
-        with transaction.atomic():
-            self._record_accepted(now)
-            started = Message.objects.filter(
-                pk=message.pk, state=State.CLAIMED, claim_token=self.token
-            ).update(
-                state=State.SENDING,
-                attempts=F("attempts") + 1,
-                last_attempt_at=now,
-                lease_expires_at=now + conf.sending_lease(),
-                subject=subject[:300],
-                updated_at=now,
-            )
-            if not started:
-                return False
-            message.state, message.attempts, message.last_attempt_at = (
-                State.SENDING,
-                message.attempts + 1,
-                now,
-            )
-            message.subject = subject[:300]
-            announce([message], State.SENDING, now, self.handlers)
+        stamp = connection.ops.adapt_datetimefield_value
+        previous, self.accepted = self.accepted, None
+        sent = [stamp(now), stamp(now), previous.pk if previous else None, self.db_token]
+        starting = [stamp(now), stamp(now + conf.sending_lease()), subject[:300], stamp(now)]
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(ADVANCE_SQL, [*sent, *starting, message.pk, self.db_token])
+                recorded, started = cursor.fetchone()
+            else:
+                with transaction.atomic():
+                    cursor.execute(RECORD_SENT_SQL, sent)
+                    recorded = cursor.rowcount
+                    cursor.execute(START_SQL, [*starting, message.pk, self.db_token])
+                    started = cursor.rowcount
+        if previous is not None and recorded:
+            self._recorded(previous, now)
+        if started != 1:
+            return False
+        message.state, message.attempts, message.last_attempt_at = State.SENDING, message.attempts + 1, now
+        message.subject = subject[:300]
         return True
 
     def accept(self, message: Message) -> None:
         self.accepted = message
 
     def finish(self) -> None:
+        """Record the last accepted message and tell the apps about every message sent."""
         if self.accepted is not None:
-            with transaction.atomic():
-                self._record_accepted(timezone.now())
+            with transaction.atomic(), connection.cursor() as cursor:
+                self._record_accepted(cursor, timezone.now())
+        self.tell_sent()
 
-    def _record_accepted(self, now: datetime) -> None:
+    def _record_accepted(self, cursor: CursorWrapper, now: datetime) -> None:
         message, self.accepted = self.accepted, None
         if message is None:
             return
-        # From `uncertain` too: a worker that was only slow still knows the server accepted it.
-        recorded = Message.objects.filter(
-            pk=message.pk, state__in=[State.SENDING, State.UNCERTAIN], claim_token=self.token
-        ).update(state=State.SENT, sent_at=now, lease_expires_at=None, last_error="", updated_at=now)
-        if recorded:
-            message.state, message.sent_at = State.SENT, now
-            announce([message], State.SENT, now, self.handlers)
-            self.result.sent.append(message.pk)
+        stamp = connection.ops.adapt_datetimefield_value
+        cursor.execute(RECORD_SENT_SQL, [stamp(now), stamp(now), message.pk, self.db_token])
+        if cursor.rowcount:
+            self._recorded(message, now)
+
+    def _recorded(self, message: Message, now: datetime) -> None:
+        message.state, message.sent_at = State.SENT, now
+        self.result.sent.append(message.pk)
+        self.untold.append(message)
+
+    def tell_sent(self) -> None:
+        """Tell the apps (the case timeline, the follow-up rows) about the messages sent so far, in
+        one transaction per group rather than one per email. Marking them told in that same
+        transaction means each is told once, even when a dispatcher tick sweeps up after a
+        stopped worker at the same moment."""
+        untold, self.untold = self.untold, []
+        if untold:
+            tell_outcome(untold, State.SENT, timezone.now(), self.handlers)
+        self.last_told = time.monotonic()
+
+    def tell_if_due(self) -> None:
+        if len(self.untold) >= TELL_EVERY or time.monotonic() - self.last_told > TELL_AFTER_SECONDS:
+            self.tell_sent()
 
     def fail(
         self, message: Message, error: Exception, *, permanent: bool | None = None, counted: bool = False
@@ -180,7 +236,8 @@ class Batch:
         permanent = is_permanent(error) if permanent is None else permanent
         extra = {"attempts": message.attempts, "last_attempt_at": now} if counted else {}
         with transaction.atomic():
-            self._record_accepted(now)
+            with connection.cursor() as cursor:
+                self._record_accepted(cursor, now)
             row = Message.objects.filter(
                 pk=message.pk, claim_token=self.token, state__in=[State.SENDING, State.CLAIMED]
             )
@@ -194,7 +251,7 @@ class Batch:
                     **extra,
                 ):
                     message.state, message.failed_at, message.last_error = State.FAILED, now, reason
-                    announce([message], State.FAILED, now, self.handlers)
+                    tell_outcome([message], State.FAILED, now, self.handlers)
                     self.result.failed.append(message.pk)
             elif row.update(
                 state=State.PENDING,
@@ -220,7 +277,7 @@ class Batch:
                 updated_at=now,
             ):
                 message.state, message.uncertain_at = State.UNCERTAIN, now
-                announce([message], State.UNCERTAIN, now, self.handlers)
+                tell_outcome([message], State.UNCERTAIN, now, self.handlers)
                 self.result.uncertain.append(message.pk)
 
     def hand_back(self, untried: list[Message]) -> None:
@@ -306,6 +363,7 @@ def _send(batch: Batch, ready: list[Message]) -> None:
                     return
                 continue
             batch.accept(message)
+            batch.tell_if_due()
     finally:
         batch.finish()
         _close(connection)

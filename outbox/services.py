@@ -196,6 +196,7 @@ def retry_message(
     row.failed_at = None
     row.uncertain_at = None
     row.retried_by = actor.get_username()
+    row.outcome_told_at = None
     row.to = to or row.to
     row.save()
     announce([row], State.PENDING, now)
@@ -222,3 +223,22 @@ def announce(
             handler.mirror(group, state, now)
     for observer in registry.observers():
         observer(messages, state, now)
+
+
+def tell_outcome(
+    messages: list[Message], state: str, now: datetime, handlers: dict[str, Any] | None = None
+) -> None:
+    """Tell the apps that these messages were sent, failed or may have been delivered, once each:
+    only the messages this transaction marks as told are announced."""
+    if not messages:
+        return
+    with transaction.atomic():
+        told = set(
+            Message.objects.filter(pk__in=[m.pk for m in messages], outcome_told_at__isnull=True)
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)
+        )
+        if not told:
+            return
+        Message.objects.filter(pk__in=told).update(outcome_told_at=now)
+        announce([m for m in messages if m.pk in told], state, now, handlers)

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from outbox.dispatching import dispatch, more_is_due
+from outbox.dispatching import dispatch
 from outbox.sending import send_batch
 
 
@@ -14,8 +14,8 @@ def dispatch_outbox() -> int:
 @shared_task(ignore_result=True)
 def send_messages(ids: list[int], token: str) -> dict[str, int]:
     result = send_batch(ids=ids, token=token)
-    # A finished batch makes room under the in-flight limit: claim the next at once rather than
-    # wait for Beat's tick, so a backlog drains at the workers' pace.
-    if result.sent and more_is_due():
+    # A finished batch makes room under the in-flight limit: release and claim the next at once
+    # rather than wait for Beat's tick, so a backlog drains at the workers' pace.
+    if result.sent:
         dispatch_outbox.apply_async(expires=60)
     return {name: len(values) for name, values in vars(result).items()}

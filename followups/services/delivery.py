@@ -9,6 +9,7 @@ or a customer unsubscribed a moment ago stops the email here. The row mirrors th
 
 from datetime import datetime
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from followups import timing
@@ -101,16 +102,22 @@ class SurveyKind(KindHandler):
                     state=target, failed_at=now, last_error=message.last_error, updated_at=now
                 )
             return
+        # The rows still following their message: one answered or cancelled meanwhile keeps its state.
+        moving = list(
+            FollowUp.objects.select_related("step", "customer").filter(
+                message_id__in=ids, state__in=FOLLOWING
+            )
+        )
         fields: dict[str, object] = {"state": target, "updated_at": now}
         if target == State.SENT:
-            fields.update(sent_at=now, last_error="")
+            fields.update(
+                sent_at=Subquery(Message.objects.filter(pk=OuterRef("message_id")).values("sent_at")[:1]),
+                last_error="",
+            )
         elif target == State.UNCERTAIN:
             fields["last_error"] = "Sending stopped midway: the survey may have been delivered."
         elif target == State.QUEUED:
             fields.update(failed_at=None, queued_at=timezone.now())
-        FollowUp.objects.filter(message_id__in=ids, state__in=FOLLOWING).update(**fields)
+        FollowUp.objects.filter(pk__in=[row.pk for row in moving]).update(**fields)
         if target == State.SENT:
-            sent = [self.rows[m.pk] for m in messages if m.pk in self.rows]
-            if len(sent) < len(ids):
-                sent = list(FollowUp.objects.select_related("step", "customer").filter(message_id__in=ids))
-            create_fallbacks(sent, now)
+            create_fallbacks(moving, now)

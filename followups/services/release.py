@@ -9,6 +9,7 @@ are locked while the one-survey rule is decided, so two dispatchers never both p
 customer, and a `queued` row counts for the rule from that moment on.
 """
 
+from collections import defaultdict
 from datetime import datetime
 
 from django.db import connection, transaction
@@ -23,6 +24,7 @@ from outbox.services import queue_messages
 
 SURVEY_KIND = "followups.survey"
 RELEASE_BATCH = 500
+RELEASE_PER_RUN = 1_000
 
 PROBE_SQL = """
 SELECT EXISTS (SELECT 1 FROM followups_followup
@@ -35,18 +37,46 @@ def survey_key(followup: FollowUp) -> str:
     return f"followup:{followup.pk}"
 
 
-def release_due_followups(now: datetime) -> int:
-    """The producer: returns how many follow-ups were handed to the outbox."""
+def release_due_followups(now: datetime, *, limit: int = RELEASE_PER_RUN) -> int:
+    """The producer: returns how many follow-ups were handed to the outbox. At most about `limit`
+    rows are looked at per run, so that sending starts at once when thousands fall due together;
+    each finished batch of sends runs the dispatcher again, which releases the next ones."""
     with connection.cursor() as cursor:
         cursor.execute(PROBE_SQL, [connection.ops.adapt_datetimefield_value(now)])
         if not cursor.fetchone()[0]:
             return 0
-    released = 0
-    while True:
+    released = looked_at = 0
+    while looked_at < limit:
         taken, queued = _release_batch(now)
         released += queued
+        looked_at += taken
         if taken < RELEASE_BATCH:
-            return released
+            break
+    return released
+
+
+# Every released row takes its message's id in one statement, found through the message's unique key.
+MARK_QUEUED_SQL = """
+UPDATE followups_followup
+   SET state = 'queued', queued_at = %s, last_attempt_at = %s, updated_at = %s,
+       attempts = followups_followup.attempts + 1, message_id = outbox_message.id
+  FROM outbox_message
+ WHERE outbox_message.key IN ({keys}) AND outbox_message.key = 'followup:' || followups_followup.id
+   AND followups_followup.id IN ({ids})
+"""
+
+
+def _mark_queued(ids: list[int], now: datetime) -> None:
+    if not ids:
+        return
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        # The placeholders are only "%s" repeated: every value is a parameter.
+        marks = ", ".join(["%s"] * len(ids))
+        cursor.execute(
+            MARK_QUEUED_SQL.format(keys=marks, ids=marks),
+            [stamp, stamp, stamp, *(f"followup:{pk}" for pk in ids), *ids],
+        )
 
 
 def _recently_surveyed(customer_ids: set[int], now: datetime) -> set[int]:
@@ -83,30 +113,28 @@ def _release_batch(now: datetime) -> tuple[int, int]:
     surveyed = _recently_surveyed(customer_ids, now)
     queued: list[FollowUp] = []
     failures: list[FollowUp] = []
+    settled: dict[tuple[str, str], list[int]] = defaultdict(list)
+    moved: list[FollowUp] = []
     for row in rows:
         tz = zone_of(row.customer)
         if row.complaint.status not in FOLLOW_UP_STATUSES:
-            row.state, row.note = State.CANCELLED, f"Case is {row.complaint.get_status_display().lower()}"
-            row.finished_at = now
+            settled[(State.CANCELLED, f"Case is {row.complaint.get_status_display().lower()}")].append(row.pk)
         elif not row.customer.followups_allowed:
-            row.state, row.note, row.finished_at = State.SKIPPED, "Customer unsubscribed", now
+            settled[(State.SKIPPED, "Customer unsubscribed")].append(row.pk)
         elif row.parent_id and row.parent.has_answer:  # type: ignore[union-attr]
-            row.state, row.note, row.finished_at = State.SKIPPED, "Customer already answered", now
+            settled[(State.SKIPPED, "Customer already answered")].append(row.pk)
         elif not timing.is_allowed(now, tz=tz, window=row.step.window):
             row.due_at = timing.next_allowed(now, tz=tz, window=row.step.window)
+            moved.append(row)
         elif row.customer_id in surveyed:
-            row.state, row.finished_at = State.SKIPPED, now
-            row.note = "Customer already had a survey recently"
+            settled[(State.SKIPPED, "Customer already had a survey recently")].append(row.pk)
         elif not row.customer.email:
-            row.state, row.failed_at = State.FAILED, now
             row.last_error = "The customer has no email address."
             failures.append(row)
         else:
-            row.state, row.queued_at, row.last_attempt_at = State.QUEUED, now, now
-            row.attempts += 1
             surveyed.add(row.customer_id)
             queued.append(row)
-    messages = queue_messages(
+    queue_messages(
         [
             Message(
                 key=survey_key(row),
@@ -122,22 +150,13 @@ def _release_batch(now: datetime) -> tuple[int, int]:
         ],
         now=now,
     )
-    for row, message in zip(queued, messages, strict=True):
-        row.message = message
-    FollowUp.objects.bulk_update(
-        rows,
-        [
-            "state",
-            "note",
-            "finished_at",
-            "due_at",
-            "failed_at",
-            "last_error",
-            "queued_at",
-            "last_attempt_at",
-            "attempts",
-            "message",
-        ],
+    _mark_queued([row.pk for row in queued], now)
+    # The rows that did not go out are few; each group is one statement.
+    for (state, note), ids in settled.items():
+        FollowUp.objects.filter(pk__in=ids).update(state=state, note=note, finished_at=now, updated_at=now)
+    FollowUp.objects.bulk_update(moved, ["due_at"])
+    FollowUp.objects.filter(pk__in=[row.pk for row in failures]).update(
+        state=State.FAILED, failed_at=now, last_error="The customer has no email address.", updated_at=now
     )
     TimelineEvent.objects.bulk_create(
         TimelineEvent(

@@ -13,6 +13,7 @@ from followups.errors import FollowUpError
 from followups.models import FollowUp, State
 from followups.models.followups import PENDING_STATES
 from followups.services.scheduling import FOLLOW_UP_STATUSES, stop_followups
+from outbox.models import State as MessageState
 
 CUSTOMER_SURVEY = "Customer (survey)"
 
@@ -27,6 +28,9 @@ def can_answer(followup: FollowUp, now: datetime) -> bool:
     # An uncertain survey may be in the customer's inbox: its link must work like a sent one's.
     if followup.state in (State.SENT, State.UNCERTAIN):
         return True
+    if followup.state == State.QUEUED and followup.message_id is not None:
+        # Sent a moment ago: the row hears of it within seconds, the customer may be quicker.
+        return followup.message.state in (MessageState.SENT, MessageState.UNCERTAIN)  # type: ignore[union-attr,operator]
     deadline = amend_deadline(followup)
     return followup.state == State.ANSWERED and deadline is not None and now <= deadline
 
@@ -48,7 +52,11 @@ def record_survey_answer(
 ) -> FollowUp:
     """Record (or amend, for a while) the customer's answer; "not resolved" reopens the case."""
     now = now or timezone.now()
-    row = FollowUp.objects.select_for_update().select_related("complaint").get(pk=followup.pk)
+    row = (
+        FollowUp.objects.select_for_update(of=("self",))
+        .select_related("complaint", "message")
+        .get(pk=followup.pk)
+    )
     if not can_answer(row, now):
         if row.state == State.ANSWERED:
             raise FollowUpError("Your answer is recorded and can no longer be changed. Thank you.")

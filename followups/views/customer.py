@@ -28,7 +28,7 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
         pk = read_link_id(purpose=SURVEY_PURPOSE, token=token, max_age=conf.survey_link_max_age())
     except LinkError as error:
         return bad_link_response(request, str(error))
-    followup = FollowUp.objects.select_related("complaint", "customer").filter(pk=pk).first()
+    followup = FollowUp.objects.select_related("complaint", "customer", "message").filter(pk=pk).first()
     if followup is None:
         return bad_link_response(request, "This link is not valid.")
     now = timezone.now()

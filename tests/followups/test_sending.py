@@ -304,3 +304,24 @@ def test_the_soft_time_limit_mid_send_leaves_one_uncertain_survey_whose_link_sti
     record_survey_answer(followup=uncertain, resolved=True, satisfaction=4)
     uncertain.refresh_from_db()
     assert uncertain.state == State.ANSWERED
+
+
+@time_machine.travel(DUE, tick=False)
+def test_a_survey_answered_before_its_row_heard_it_was_sent_is_recorded_and_gets_no_fallback_call(
+    smtp,
+) -> None:
+    FollowUpStepFactory(policy=only_policy(name="Email then call"), delay=3, fallback_channel="call")
+    resolved_case(phone="+442079460000")
+    release_due_followups(DUE)
+    followup = FollowUp.objects.get()
+    # Sent, and the customer answers within the second before the worker tells the row.
+    Message.objects.filter(pk=followup.message_id).update(state=MessageState.SENT, sent_at=DUE)
+    record_survey_answer(followup=followup, resolved=True, satisfaction=5)
+
+    from outbox.dispatching import tell_untold
+
+    tell_untold(now=DUE + timedelta(minutes=5))
+
+    followup.refresh_from_db()
+    assert followup.state == State.ANSWERED
+    assert not FollowUp.objects.filter(channel=Channel.CALL).exists()

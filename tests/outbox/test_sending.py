@@ -245,3 +245,17 @@ def test_a_long_batch_keeps_renewing_the_lease_of_the_messages_it_has_not_reache
 
     assert len(result.sent) == 4
     assert leases_seen[2] > first_lease, "the last message's claim was renewed while the others went out"
+
+
+def test_outcomes_a_stopped_worker_recorded_but_never_told_are_told_once_by_the_next_tick(write) -> None:
+    complaint = ComplaintFactory()
+    message = write(case_id=complaint.pk, reference=complaint.reference)
+    later = timezone.now() + timedelta(minutes=5)
+    # The worker recorded the send, then stopped before telling the apps.
+    Message.objects.filter(pk=message.pk).update(state=State.SENT, sent_at=timezone.now())
+
+    dispatch(now=later)
+    dispatch(now=later)
+
+    assert complaint.events.filter(kind="email_sent").count() == 1
+    assert Message.objects.get(pk=message.pk).outcome_told_at is not None
