@@ -105,7 +105,8 @@ class OpeningHoursAdmin(admin.ModelAdmin):
 
 @admin.register(Holiday)
 class HolidayAdmin(admin.ModelAdmin):
-    list_display = ["date", "name"]
+    list_display = ["date", "name", "region"]
+    list_filter = ["region"]
     date_hierarchy = "date"
 
 

@@ -1,8 +1,10 @@
-"""Due-time arithmetic for response targets: pure functions, no database, no "now" of their own.
+"""The one business calendar: pure functions, no database, no "now" of their own.
 
-Calendar hours are plain elapsed time. Business hours only count while the service is open:
-opening intervals per weekday, in the service's time zone, minus holidays. Every datetime in and
-out is timezone-aware; results are in UTC.
+Response targets count business hours: only while the service is open (opening intervals per
+weekday, in the service's time zone, minus holidays). Follow-ups count business days: Monday to
+Friday, minus the holidays of the customer's region. Weekdays are ISO numbers everywhere (1 is
+Monday, 7 is Sunday), as admins type them. Every datetime in and out is timezone-aware; results
+are in UTC.
 """
 
 from collections.abc import Iterator, Mapping
@@ -18,7 +20,7 @@ _SEARCH_DAYS = 800
 @dataclass(frozen=True)
 class BusinessCalendar:
     tz: ZoneInfo
-    # weekday (Monday is 0) -> sorted, non-overlapping (opens, closes) local times
+    # ISO weekday (Monday is 1) -> sorted, non-overlapping (opens, closes) local times
     hours: Mapping[int, tuple[tuple[time, time], ...]]
     holidays: frozenset[date] = field(default_factory=frozenset)
 
@@ -31,12 +33,31 @@ class BusinessCalendar:
             current = day + timedelta(days=offset)
             if current in self.holidays:
                 continue
-            for opens, closes in self.hours.get(current.weekday(), ()):
+            for opens, closes in self.hours.get(current.isoweekday(), ()):
                 # A local time in a DST gap resolves with fold=0, as zoneinfo does by default.
                 yield (
                     datetime.combine(current, opens, tzinfo=self.tz).astimezone(UTC),
                     datetime.combine(current, closes, tzinfo=self.tz).astimezone(UTC),
                 )
+
+
+# Business days: Monday to Friday.
+BUSINESS_WEEKDAYS = frozenset({1, 2, 3, 4, 5})
+
+
+def is_business_day(day: date, holidays: frozenset[date] = frozenset()) -> bool:
+    return day.isoweekday() in BUSINESS_WEEKDAYS and day not in holidays
+
+
+def add_business_days(day: date, count: int, holidays: frozenset[date] = frozenset()) -> date:
+    """`count` business days after `day`: Friday + 1 is Monday, Saturday + 1 is Monday, and a
+    holiday is stepped over like a weekend."""
+    current = day
+    while count > 0:
+        current += timedelta(days=1)
+        if is_business_day(current, holidays):
+            count -= 1
+    return current
 
 
 def add_working_time(start: datetime, duration: timedelta, calendar: BusinessCalendar | None) -> datetime:

@@ -2,13 +2,16 @@
 
 Times are stored in UTC; the customer's IANA zone gives the local calendar and wall clock.
 "+3 days" means three calendar days later at the same local time (so a follow-up does not drift by
-an hour across a DST change); business days skip Saturdays and Sundays. A local time that does not
+an hour across a DST change); business days skip Saturdays, Sundays and the holidays given (the
+portal's one business calendar, `complaints.clock`). A local time that does not
 exist (the spring gap) moves forward by the gap, as clocks do; an ambiguous one (the autumn fold)
 means its first occurrence. The result is then moved into the allowed local hours and weekdays.
 """
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+
+from complaints.clock import add_business_days
 
 DAYS = "days"
 BUSINESS_DAYS = "business_days"
@@ -43,17 +46,9 @@ def localize(day: date, wall: time, tz: tzinfo) -> datetime:
     return naive.replace(tzinfo=tz).astimezone(UTC)
 
 
-def add_business_days(day: date, count: int) -> date:
-    """`count` weekdays after `day`: Friday + 1 is Monday, Saturday + 1 is Monday."""
-    current = day
-    while count > 0:
-        current += timedelta(days=1)
-        if current.isoweekday() <= 5:
-            count -= 1
-    return current
-
-
-def shift(start: datetime, *, amount: int, unit: str, tz: tzinfo) -> datetime:
+def shift(
+    start: datetime, *, amount: int, unit: str, tz: tzinfo, holidays: frozenset[date] = frozenset()
+) -> datetime:
     """`start` moved by the delay, in UTC. Day units keep the local wall-clock time."""
     if unit in ELAPSED_UNITS:
         return (start + timedelta(**{ELAPSED_UNITS[unit]: amount})).astimezone(UTC)
@@ -61,7 +56,7 @@ def shift(start: datetime, *, amount: int, unit: str, tz: tzinfo) -> datetime:
     if unit == DAYS:
         target = local.date() + timedelta(days=amount)
     elif unit == BUSINESS_DAYS:
-        target = add_business_days(local.date(), amount)
+        target = add_business_days(local.date(), amount, holidays)
     else:
         raise ValueError(f"Unknown delay unit {unit!r}.")
     return localize(target, local.time(), tz)
@@ -89,6 +84,16 @@ def next_allowed(moment: datetime, *, tz: tzinfo, window: Window) -> datetime:
     raise ValueError("No allowed time within two weeks; check the window.")  # pragma: no cover
 
 
-def due_at(*, start: datetime, amount: int, unit: str, tz: tzinfo, window: Window = ALWAYS) -> datetime:
+def due_at(
+    *,
+    start: datetime,
+    amount: int,
+    unit: str,
+    tz: tzinfo,
+    window: Window = ALWAYS,
+    holidays: frozenset[date] = frozenset(),
+) -> datetime:
     """When a step falls due: the delay after `start`, moved into the customer's allowed hours."""
-    return next_allowed(shift(start, amount=amount, unit=unit, tz=tz), tz=tz, window=window)
+    return next_allowed(
+        shift(start, amount=amount, unit=unit, tz=tz, holidays=holidays), tz=tz, window=window
+    )

@@ -65,13 +65,15 @@ class ResponseTarget(models.Model):
 
 
 class Weekday(models.IntegerChoices):
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
-    SATURDAY = 5, "Saturday"
-    SUNDAY = 6, "Sunday"
+    """ISO numbers, as follow-up windows use them: one numbering in the whole portal."""
+
+    MONDAY = 1, "Monday"
+    TUESDAY = 2, "Tuesday"
+    WEDNESDAY = 3, "Wednesday"
+    THURSDAY = 4, "Thursday"
+    FRIDAY = 5, "Friday"
+    SATURDAY = 6, "Saturday"
+    SUNDAY = 7, "Sunday"
 
 
 class OpeningHours(models.Model):
@@ -94,11 +96,24 @@ class OpeningHours(models.Model):
 
 
 class Holiday(models.Model):
-    date = models.DateField(unique=True)
+    """A day off. Response targets stop on the holidays of the service's region; follow-up business
+    days skip the holidays of the customer's region. No region: a holiday everywhere."""
+
+    date = models.DateField()
     name = models.CharField(max_length=120)
+    region = models.CharField(
+        max_length=2,
+        blank=True,
+        help_text="Two-letter country code (GB, US, FR …); empty for a holiday in every region.",
+    )
 
     class Meta:
-        ordering = ["date"]
+        ordering = ["date", "region"]
+        constraints = [models.UniqueConstraint(fields=["date", "region"], name="holiday_once_per_region")]
 
     def __str__(self) -> str:
-        return f"{self.date}: {self.name}"
+        return f"{self.date}: {self.name}" + (f" ({self.region})" if self.region else "")
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.region = self.region.strip().upper()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]

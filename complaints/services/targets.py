@@ -3,12 +3,23 @@
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import F, Q
 from django.utils import timezone
+from phonenumbers import region_code_for_number
 
 from complaints.clock import BusinessCalendar, add_working_time
-from complaints.models import Category, Complaint, Holiday, HoursKind, OpeningHours, ResponseTarget, Severity
+from complaints.models import (
+    Category,
+    Complaint,
+    Customer,
+    Holiday,
+    HoursKind,
+    OpeningHours,
+    ResponseTarget,
+    Severity,
+)
 
 
 def target_for(*, severity: Severity, category: Category | None) -> ResponseTarget | None:
@@ -24,7 +35,7 @@ def target_for(*, severity: Severity, category: Category | None) -> ResponseTarg
 # Opening hours and upcoming holidays in one round trip: intake runs this on every business-hours case.
 _CALENDAR_SQL = (
     "SELECT weekday, opens, closes, CAST(NULL AS date) FROM {hours} "
-    "UNION ALL SELECT NULL, NULL, NULL, date FROM {holidays} WHERE date >= %s"
+    "UNION ALL SELECT NULL, NULL, NULL, date FROM {holidays} WHERE date >= %s AND region IN ('', %s)"
 )
 
 
@@ -47,7 +58,7 @@ def business_calendar(*, since: datetime | None = None) -> BusinessCalendar:
         holidays=connection.ops.quote_name(Holiday._meta.db_table),
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [since.astimezone(tz).date()])
+        cursor.execute(sql, [since.astimezone(tz).date(), settings.PHONENUMBER_DEFAULT_REGION.upper()])
         for weekday, opens, closes, holiday in cursor.fetchall():
             if holiday is not None:
                 holidays.add(_as_date(holiday))
@@ -57,6 +68,24 @@ def business_calendar(*, since: datetime | None = None) -> BusinessCalendar:
         tz=tz if isinstance(tz, ZoneInfo) else ZoneInfo(str(tz)),
         hours={day: tuple(sorted(spans)) for day, spans in hours.items()},
         holidays=frozenset(holidays),
+    )
+
+
+def region_of(customer: Customer) -> str:
+    """The customer's region for holidays: their phone number's country, else the portal's
+    default region (PHONENUMBER_DEFAULT_REGION)."""
+    number = customer.phone
+    region = region_code_for_number(number) if number and number.is_valid() else None
+    return (region or settings.PHONENUMBER_DEFAULT_REGION or "").upper()
+
+
+def holidays_for(region: str, *, since: date | None = None) -> frozenset[date]:
+    """The holidays of `region` (and those of every region) from `since` on."""
+    since = since or timezone.localdate()
+    return frozenset(
+        Holiday.objects.filter(Q(region="") | Q(region=region.upper()), date__gte=since).values_list(
+            "date", flat=True
+        )
     )
 
 

@@ -15,7 +15,7 @@ from complaints.services.timeline import record_event
 from followups import timing
 from followups.errors import FollowUpError
 from followups.models import CallOutcome, Channel, FollowUp, Purpose, State
-from followups.services.scheduling import FOLLOW_UP_STATUSES, customer_zone, step_due_at
+from followups.services.scheduling import FOLLOW_UP_STATUSES, customer_holidays, customer_zone, step_due_at
 from followups.services.surveys import skip_fallbacks
 
 
@@ -85,7 +85,12 @@ def record_call_outcome(
     elif row.attempts <= row.step.retries:
         tz = customer_zone(row.complaint)
         row.due_at = timing.due_at(
-            start=now, amount=row.step.retry_delay, unit=timing.BUSINESS_DAYS, tz=tz, window=row.step.window
+            start=now,
+            amount=row.step.retry_delay,
+            unit=timing.BUSINESS_DAYS,
+            tz=tz,
+            window=row.step.window,
+            holidays=customer_holidays(row.complaint.customer, since=now),
         )
         text += f" Trying again {row.due_at.astimezone(tz):%a %d %b %H:%M} ({tz.key})."
     else:
@@ -123,7 +128,13 @@ def _fallback_for(row: FollowUp, now: datetime) -> FollowUp | None:
             "customer": row.customer,
             "parent": row,
             "channel": step.fallback_channel,
-            "due_at": step_due_at(step=step, start=now, tz=customer_zone(row.complaint), fallback=True),
+            "due_at": step_due_at(
+                step=step,
+                start=now,
+                tz=customer_zone(row.complaint),
+                fallback=True,
+                holidays=customer_holidays(row.complaint.customer, since=now),
+            ),
         },
     )
     return fallback

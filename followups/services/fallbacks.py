@@ -1,13 +1,17 @@
 """A step with a fallback (call the customer if the survey gets no answer) gets its fallback row
 when the survey is sent; answering the survey skips it."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from followups.models import FollowUp, Purpose
-from followups.services.scheduling import step_due_at, zone_of
+from followups.services.scheduling import customer_holidays, step_due_at, zone_of
 
 
 def create_fallbacks(sent: list[FollowUp], now: datetime) -> None:
+    holidays: dict[int, frozenset[date]] = {}
+    for row in sent:
+        if row.customer_id not in holidays:
+            holidays[row.customer_id] = customer_holidays(row.customer, since=now)
     fallbacks = [
         FollowUp(
             complaint_id=row.complaint_id,
@@ -17,7 +21,13 @@ def create_fallbacks(sent: list[FollowUp], now: datetime) -> None:
             purpose=Purpose.FALLBACK,
             parent=row,
             channel=row.step.fallback_channel,
-            due_at=step_due_at(step=row.step, start=now, tz=zone_of(row.customer), fallback=True),
+            due_at=step_due_at(
+                step=row.step,
+                start=now,
+                tz=zone_of(row.customer),
+                fallback=True,
+                holidays=holidays[row.customer_id],
+            ),
         )
         for row in sent
         if row.purpose == Purpose.PRIMARY and row.step.fallback_channel

@@ -1,6 +1,6 @@
 """Resolving a case writes its follow-up rows; reopening or withdrawing cancels the pending ones."""
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from complaints.models import Complaint, Customer, EventKind, Status
+from complaints.services.targets import holidays_for, region_of
 from complaints.services.timeline import record_event
 from followups import timing
 from followups.matching import choose_policy
@@ -28,12 +29,31 @@ def zone_of(customer: Customer) -> ZoneInfo:
     return zone if isinstance(zone, ZoneInfo) else ZoneInfo(str(zone))
 
 
-def step_due_at(*, step: FollowUpStep, start: datetime, tz: ZoneInfo, fallback: bool = False) -> datetime:
+def step_due_at(
+    *,
+    step: FollowUpStep,
+    start: datetime,
+    tz: ZoneInfo,
+    fallback: bool = False,
+    holidays: frozenset[date] = frozenset(),
+) -> datetime:
     if fallback:
         return timing.due_at(
-            start=start, amount=step.fallback_delay, unit=step.fallback_unit, tz=tz, window=step.window
+            start=start,
+            amount=step.fallback_delay,
+            unit=step.fallback_unit,
+            tz=tz,
+            window=step.window,
+            holidays=holidays,
         )
-    return timing.due_at(start=start, amount=step.delay, unit=step.delay_unit, tz=tz, window=step.window)
+    return timing.due_at(
+        start=start, amount=step.delay, unit=step.delay_unit, tz=tz, window=step.window, holidays=holidays
+    )
+
+
+def customer_holidays(customer: Customer, *, since: datetime) -> frozenset[date]:
+    """Business days of a customer's follow-ups skip the holidays of their region."""
+    return holidays_for(region_of(customer), since=since.date())
 
 
 def _unreachable_reason(complaint: Complaint, channel: str) -> str:
@@ -77,6 +97,7 @@ def schedule_followups(*, complaint: Complaint, now: datetime | None = None) -> 
     if policy is None:
         return []
     tz = customer_zone(case)
+    holidays = customer_holidays(case.customer, since=resolved_at)
     rows = []
     for step in policy.steps.order_by("order", "id"):
         reason = _unreachable_reason(case, step.channel)
@@ -88,7 +109,7 @@ def schedule_followups(*, complaint: Complaint, now: datetime | None = None) -> 
                 resolved_at=resolved_at,
                 purpose=Purpose.PRIMARY,
                 channel=step.channel,
-                due_at=step_due_at(step=step, start=resolved_at, tz=tz),
+                due_at=step_due_at(step=step, start=resolved_at, tz=tz, holidays=holidays),
                 state=State.SKIPPED if reason else State.SCHEDULED,
                 note=reason,
                 finished_at=now if reason else None,

@@ -17,11 +17,11 @@ from complaints.clock import (
 )
 
 LONDON = ZoneInfo("Europe/London")
-NINE_TO_FIVE = {day: ((time(9), time(17)),) for day in range(5)}
+NINE_TO_FIVE = {day: ((time(9), time(17)),) for day in range(1, 6)}  # ISO: Monday 1 … Friday 5
 OFFICE = BusinessCalendar(tz=LONDON, hours=NINE_TO_FIVE, holidays=frozenset({date(2026, 12, 25)}))
 SPLIT = BusinessCalendar(
     tz=ZoneInfo("America/New_York"),
-    hours={day: ((time(8), time(12)), (time(13), time(18))) for day in range(6)},
+    hours={day: ((time(8), time(12)), (time(13), time(18))) for day in range(1, 7)},
 )
 
 
@@ -126,7 +126,7 @@ def test_adding_is_monotonic_and_composes(start, first, second, calendar) -> Non
 def test_business_due_times_fall_inside_opening_hours(start, duration, calendar) -> None:
     due = add_working_time(start, timedelta(minutes=duration), calendar).astimezone(calendar.tz)
     assert due.date() not in calendar.holidays
-    spans = calendar.hours[due.weekday()]
+    spans = calendar.hours[due.isoweekday()]
     assert any(opens < due.time() <= closes for opens, closes in spans), due
 
 

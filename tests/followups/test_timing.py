@@ -7,12 +7,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from complaints.clock import add_business_days
 from followups.timing import (
     ALWAYS,
     BUSINESS_DAYS,
     DAYS,
     Window,
-    add_business_days,
     due_at,
     is_allowed,
     next_allowed,
