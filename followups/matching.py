@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 
 from followups.models import FollowUpPolicy
+from portal.matching import most_specific
 
 
 def policy_matches(
@@ -18,12 +19,13 @@ def policy_matches(
 def choose_policy(
     policies: Iterable[FollowUpPolicy], *, category_id: int | None, severity_rank: int, compensated: bool
 ) -> FollowUpPolicy | None:
-    """The matching policy setting the most criteria; among equals, the oldest (lowest id)."""
-    matching = [
+    """The portal's one rule (`portal.matching`): the matching policy setting the most criteria
+    (category before severity before compensation); among equals, the newest."""
+    matching = (
         p
         for p in policies
         if policy_matches(p, category_id=category_id, severity_rank=severity_rank, compensated=compensated)
-    ]
-    if not matching:
-        return None
-    return min(matching, key=lambda p: (-p.specificity, p.pk))
+    )
+    return most_specific(
+        matching, criteria=lambda p: (p.category_id, p.min_severity_id, p.compensation_given)
+    )

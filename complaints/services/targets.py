@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from phonenumbers import region_code_for_number
 
@@ -20,15 +20,15 @@ from complaints.models import (
     ResponseTarget,
     Severity,
 )
+from portal.matching import most_specific
 
 
 def target_for(*, severity: Severity, category: Category | None) -> ResponseTarget | None:
-    """The category's own target for this severity if there is one, else the severity's general one."""
+    """The category's own target for this severity if there is one, else the severity's general one
+    (the portal's one "most specific wins" rule, `portal.matching`)."""
     scope = Q(category__isnull=True) if category is None else Q(category=category) | Q(category__isnull=True)
-    return (
-        ResponseTarget.objects.filter(scope, severity=severity)
-        .order_by(F("category_id").asc(nulls_last=True))
-        .first()
+    return most_specific(
+        ResponseTarget.objects.filter(scope, severity=severity), criteria=lambda t: (t.category_id,)
     )
 
 

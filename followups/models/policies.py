@@ -71,13 +71,6 @@ class FollowUpPolicy(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def specificity(self) -> int:
-        return sum(
-            criterion is not None
-            for criterion in (self.category_id, self.min_severity_id, self.compensation_given)
-        )
-
 
 class FollowUpStep(models.Model):
     policy = models.ForeignKey(FollowUpPolicy, on_delete=models.CASCADE, related_name="steps")

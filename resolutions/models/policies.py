@@ -107,11 +107,6 @@ class CompensationPolicy(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    @property
-    def specificity(self) -> int:
-        """Category counts more than severity: a category's own rules beat a severity-wide rule."""
-        return (2 if self.category_id else 0) + (1 if self.severity_id else 0)
-
     def applies_on(self, day: date) -> bool:
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
 

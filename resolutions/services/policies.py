@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.roles import Role, has_role
 from complaints.models import Complaint
+from portal.matching import most_specific
 from resolutions.models import (
     COMMITTED_STATUSES,
     LIVE_STATUSES,
@@ -21,10 +22,13 @@ from resolutions.models import (
 
 
 def pick_most_specific(policies: Iterable[CompensationPolicy]) -> CompensationPolicy | None:
-    """Most specific scope wins (category beats severity, both beat neither); among equals, the
-    one that took effect last, then the newest row, so an admin's latest rule is the one used."""
-    ranked = sorted(policies, key=lambda p: (p.specificity, p.effective_from, p.pk or 0), reverse=True)
-    return ranked[0] if ranked else None
+    """The portal's one rule (`portal.matching`): both scopes beat one, category beats severity,
+    both beat neither; among equals, the one that took effect last, then the newest row."""
+    return most_specific(
+        policies,
+        criteria=lambda p: (p.category_id, p.severity_id),
+        newer=lambda p: (p.effective_from, p.pk or 0),
+    )
 
 
 def applicable_policy(*, complaint: Complaint, on: date | None = None) -> CompensationPolicy | None:

@@ -99,8 +99,13 @@ def test_the_pick_is_never_less_specific_than_any_candidate(specs) -> None:
     ]
     best = pick_most_specific(candidates)
     assert best is not None
-    assert all(best.specificity >= p.specificity for p in candidates)
-    peers = [p for p in candidates if p.specificity == best.specificity]
+
+    def scope(p: CompensationPolicy) -> tuple[int, int]:
+        # Both beat one; category beats severity; either beats neither.
+        return (p.category_id is not None) + (p.severity_id is not None), int(p.category_id is not None)
+
+    assert all(scope(best) >= scope(p) for p in candidates)
+    peers = [p for p in candidates if scope(p) == scope(best)]
     assert all(best.effective_from >= p.effective_from for p in peers)
 
 
