@@ -69,10 +69,6 @@ def ensure_staff(user: AbstractBaseUser | AnonymousUser) -> None:
         raise NotAllowed("Only the service team can record work on cases.")
 
 
-def can_take_complaints(user: AbstractBaseUser | AnonymousUser) -> bool:
-    return has_role(user, Role.AGENT)
-
-
 def can_claim(user: AbstractBaseUser | AnonymousUser, complaint: Complaint) -> bool:
     """Unowned open cases are visible to every agent until one of them claims it."""
     return has_role(user, Role.AGENT) and complaint.owner_id is None and complaint.is_open
