@@ -59,7 +59,7 @@ class BudgetRow:
         return round(float(100 * self.spent / self.budget), 1) if self.budget else None
 
 
-def spend_by_kind(filters: Filters) -> list[dict[str, Any]]:
+def spend_by_kind(filters: Filters) -> list[Any]:
     return list(
         committed(filters)
         .values("kind__name", "currency")
@@ -69,7 +69,7 @@ def spend_by_kind(filters: Filters) -> list[dict[str, Any]]:
 
 
 def spend_by_category(filters: Filters) -> list[BudgetRow]:
-    """Spent per category against its budget for the months of the range (the monthly budget times the months)."""
+    """Spent per category against its budget for the range (monthly budget times the months)."""
     months = _months(filters.start, filters.end)
     rows = (
         committed(filters)

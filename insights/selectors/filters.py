@@ -45,7 +45,7 @@ class Filters:
         return query
 
 
-def select_days(queryset: QuerySet[Any], filters: Filters, *, dims: tuple[str, ...]) -> QuerySet[Any]:
+def select_days(queryset: Any, filters: Filters, *, dims: tuple[str, ...]) -> QuerySet[Any]:
     """Rollup rows in the filter; `dims` names the filters this rollup has columns for."""
     queryset = queryset.filter(day__gte=filters.start, day__lte=filters.end)
     ids = filters.category_ids()

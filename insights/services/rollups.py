@@ -164,7 +164,7 @@ def _merge_followups(
             rows[tuple(row[d] for d in dims)].update({k: row[k] for k in aggregates})
 
 
-def _cause_rows(start: datetime, end: datetime) -> Iterable[dict[str, Any]]:
+def _cause_rows(start: datetime, end: datetime) -> Iterable[Any]:
     return (
         Resolution.objects.filter(_between("completed_at", start, end), status=ResolutionStatus.COMPLETED)
         .annotate(day=TruncDate("completed_at"))
@@ -206,8 +206,9 @@ def _agent_rows(start: datetime, end: datetime) -> dict[Key, dict[str, int]]:
     )
     for queryset in (resolved, answers):
         for row in queryset:
-            key = (row.pop("day"), row.pop("agent_id"))
-            rows[key].update(row)
+            values: dict[str, Any] = dict(row)
+            key = (values.pop("day"), values.pop("agent_id"))
+            rows[key].update(values)
     return rows
 
 
@@ -220,7 +221,7 @@ def outcome_expression() -> Any:
     )
 
 
-def _outcome_rows(start: datetime, end: datetime) -> Iterable[dict[str, Any]]:
+def _outcome_rows(start: datetime, end: datetime) -> Iterable[Any]:
     return (
         Complaint.objects.filter(_between("received_at", start, end))
         .annotate(
