@@ -6,7 +6,7 @@ from complaints.models import Category, Channel
 from insights.models import Problem, Team
 from insights.selectors.filters import Filters
 
-MAX_DAYS = 3 * 366
+MAX_DAYS = 20 * 366  # the page draws a column per week
 
 
 class FilterForm(forms.Form):
@@ -32,7 +32,7 @@ class FilterForm(forms.Form):
         if start and end and end < start:
             raise forms.ValidationError("The end date is before the start date.")
         if start and end and (end - start).days > MAX_DAYS:
-            raise forms.ValidationError("Choose at most three years.")
+            raise forms.ValidationError("Choose at most twenty years.")
         return data
 
     def filters(self, today: date) -> Filters:
