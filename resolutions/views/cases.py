@@ -158,7 +158,7 @@ def reopen(request: HttpRequest, reference: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             reopen_complaint(complaint=complaint, reason=form.cleaned_data["reason"], actor=request.user)  # type: ignore[arg-type]
-        except (ValueError, ComplaintError) as error:
+        except ComplaintError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, "Case reopened. Its compensation records stay as they were.")

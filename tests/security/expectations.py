@@ -200,10 +200,10 @@ ROWS: dict[str, Row] = {
     "complaints:claim": post_only(staff(MOVED)),  # an owned case: refused with the owner's name
     "complaints:note": post_only(staff(OK)),  # anyone on the team may note a call they took
     "complaints:call": post_only(staff(OK)),
-    "complaints:public:attach": Row(
+    "complaints:attach": Row(
         get=staff(OK, other_agent=MOVED), post=staff(OK, other_agent=MOVED), kwargs=case
     ),
-    "complaints:public:download": Row(
+    "complaints:download": Row(
         get=staff(OK), post=staff(NOT_ALLOWED), kwargs=lambda world: {"pk": world.attachment.pk}
     ),
     "resolutions:resolve": Row(
