@@ -43,8 +43,10 @@ INSERT INTO complaints_category (name, is_active, parent_id)
 INSERT INTO complaints_product (name, is_active, category_id)
   SELECT 'Bench product ' || n, true, (SELECT min(id) FROM complaints_category) + (n % 12)
   FROM generate_series(1, 24) n;
-INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, email, is_staff, is_active, date_joined)
-  SELECT '!', false, 'bench-agent-' || n, 'Agent', n::text, '', false, true, now() FROM generate_series(1, 50) n;
+INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, email, is_staff,
+  is_active, date_joined)
+  SELECT '!', false, 'bench-agent-' || n, 'Agent', n::text, '', false, true, now()
+  FROM generate_series(1, 50) n;
 INSERT INTO complaints_customer (name, email, phone, preferred_channel, time_zone, created_at)
   SELECT 'Customer ' || n, 'bench' || n || '@example.com', '', 'email', 'Europe/London', now()
   FROM generate_series(1, %(customers)s) n;
@@ -108,7 +110,9 @@ def run() -> dict:
     with connection.cursor() as cursor:
         # Whole numbers of our own, not input: formatted in, as psycopg binds no parameters in a
         # script of several statements.
-        cursor.execute(BUILD.replace("%(cases)s", str(CASES)).replace("%(customers)s", str(max(1, CASES // 3))))
+        cursor.execute(
+            BUILD.replace("%(cases)s", str(CASES)).replace("%(customers)s", str(max(1, CASES // 3)))
+        )
     build_seconds = time.monotonic() - started
 
     started = time.monotonic()
