@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "complaints",
     "resolutions",
     "followups",
+    "insights",
 ]
 
 MIDDLEWARE = [
