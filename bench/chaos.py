@@ -46,21 +46,27 @@ RESULTS = Path(__file__).with_name("results")
 
 
 class HealthProbe(threading.Thread):
+    """Asks /health/ twice a second. Answers before the first green one (workers and Beat still
+    starting, no heartbeat yet) are counted apart from those during the run."""
+
     def __init__(self, port: int) -> None:
         super().__init__(daemon=True)
         self.url = f"http://127.0.0.1:{port}/health/"
         self.answers: Counter[str] = Counter()
+        self.before_ready: Counter[str] = Counter()
         self.stopping = threading.Event()
 
     def run(self) -> None:
         while not self.stopping.wait(0.5):
             try:
                 with urllib.request.urlopen(self.url, timeout=5) as response:  # noqa: S310 (our own http URL)
-                    self.answers[str(response.status)] += 1
+                    answer = str(response.status)
             except urllib.error.HTTPError as error:
-                self.answers[str(error.code)] += 1
+                answer = str(error.code)
             except OSError:
-                self.answers["no answer"] += 1
+                answer = "no answer"
+            ready = bool(self.answers) or answer == "200"
+            (self.answers if ready else self.before_ready)[answer] += 1
 
 
 def received_lines(path: Path) -> list[tuple[str, str]]:
@@ -152,6 +158,7 @@ def run() -> dict[str, Any]:
             + (len(workers) * 2 if "smtp down" in [action for _, action in faults] else 0),
             "processes_exited_by_themselves": {p.name: p.exits for p in supervised if p.exits},
             "health_answers": dict(probe.answers),
+            "health_answers_while_starting": dict(probe.before_ready),
             "rate_before_first_fault_per_s": _rate_before(received, faults[0][1] if faults else None),
             "mail_server_latency_ms": int(SINK_DELAY * 1000),
             "logs": str(folder),
