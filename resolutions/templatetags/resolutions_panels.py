@@ -4,9 +4,10 @@ from typing import Any
 
 from django import template
 from django.db.models import Count, Prefetch, Sum
+from django.utils import timezone
 
 from accounts.roles import Role, has_role
-from complaints.access import can_work_on, visible_cases_q
+from complaints.access import can_work_on
 from complaints.models import Complaint, Customer, Status
 from complaints.states import ALLOWED_TRANSITIONS
 from resolutions.forms import IssueForm
@@ -14,9 +15,12 @@ from resolutions.models import (
     COMMITTED_STATUSES,
     Compensation,
     CompensationStatus,
+    RecoveryStep,
     Resolution,
     SolutionOffered,
 )
+from resolutions.selectors import recent_decisions
+from resolutions.services.approvers import requests_for
 
 register = template.Library()
 
@@ -51,6 +55,7 @@ def resolutions_case_panel(context: dict[str, Any], complaint: Complaint) -> dic
         "can_reopen": Status.REOPENED in ALLOWED_TRANSITIONS[complaint.status],
         "is_open": complaint.is_open,
         "issue_form": IssueForm(),
+        "recovery_steps": list(RecoveryStep.objects.all()) if complaint.is_open and may_act else [],
     }
 
 
@@ -58,17 +63,18 @@ def resolutions_case_panel(context: dict[str, Any], complaint: Complaint) -> dic
 def resolutions_home_panel(context: dict[str, Any]) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None)
-    if user is None or not has_role(user, Role.SUPERVISOR):
-        return {"request": request, "show": False}
-    waiting = Compensation.objects.filter(
-        visible_cases_q(user, via="complaint"), status=CompensationStatus.PROPOSED
-    ).select_related("complaint", "kind")
-    summary = waiting.aggregate(count=Count("pk"))
+    if user is None or not user.is_authenticated:
+        return {"request": request, "show": False, "decisions": []}
+    decisions = recent_decisions(user, now=timezone.now())
+    if not has_role(user, Role.SUPERVISOR):
+        return {"request": request, "show": False, "decisions": decisions}
+    waiting = requests_for(user).select_related("complaint", "kind")
     return {
         "request": request,
         "show": True,
-        "count": summary["count"],
+        "count": waiting.count(),
         "oldest": list(waiting.order_by("proposed_at")[:5]),
+        "decisions": decisions,
     }
 
 

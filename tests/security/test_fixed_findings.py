@@ -13,6 +13,7 @@ from complaints.services.case_emails import render_canned_response
 from complaints.services.ownership import claim_complaint
 from followups.services.emails import SURVEY_PURPOSE, UNSUBSCRIBE_PURPOSE
 from portal.signing import make_link_token
+from resolutions.errors import ResolutionError
 from resolutions.models import SolutionOffered
 from resolutions.services.choices import CHOICE_PURPOSE
 from tests.factories import AgentFactory, CannedResponseFactory, ComplaintFactory, kind, public_category
@@ -71,7 +72,7 @@ def test_six_solution_rows_are_accepted(client, case, agent) -> None:
 def test_the_service_refuses_more_than_six_solutions_whatever_the_form() -> None:
     from resolutions.services.resolving import SolutionInput, check_solutions
 
-    with pytest.raises(ValidationError, match="at most 6"):
+    with pytest.raises(ResolutionError, match="at most 6"):
         check_solutions([SolutionInput(kind=kind("refund"), details="x")] * 7)
 
 
