@@ -246,7 +246,7 @@ def test_a_colleagues_call_outcome_is_refused_with_the_reason_and_what_was_typed
     client.force_login(world.other_agent)
     response = client.post(
         reverse("followups:call", args=[world.call.pk]),
-        {"outcome": "satisfied", "note": "She is happy now " + uuid.uuid4().hex},
+        {"outcome": "satisfied", "satisfaction": "5", "note": "She is happy now " + uuid.uuid4().hex},
     )
     page = response.content.decode()
     assert response.status_code == 400
