@@ -129,20 +129,16 @@ def resolve_complaint(
         return existing
     _check_case_can_resolve(case=case, actor=actor, idempotency_key=idempotency_key)
     _check_record(steps=steps, outcome=outcome, root_cause=root_cause, solutions=solutions)
-    open_offers = list(case.solutions.filter(resolution__isnull=True).select_related("kind"))
-    if not solutions and not open_offers:
-        raise ResolutionError("Offer at least one solution.", field="solutions")
-    chosen_offer = _chosen_offer(chosen, solutions, open_offers)
-    resolution = Resolution.objects.create(
-        complaint=case,
+    chosen_offer = _chosen_offer(chosen, solutions, case=case)
+    resolution = _record_resolution(
+        case=case,
+        actor=actor,
         idempotency_key=idempotency_key,
-        **{name: getattr(steps, name) for name in StepsTaken.__dataclass_fields__},
-        outcome=outcome.strip(),
+        steps=steps,
+        outcome=outcome,
         root_cause=root_cause,
         preventable=preventable,
-        lesson_learned=lesson_learned.strip(),
-        status=ResolutionStatus.AWAITING_APPROVAL,
-        resolved_by=actor,
+        lesson_learned=lesson_learned,
     )
     picked = _attach_solutions(
         case=case,
@@ -151,13 +147,6 @@ def resolve_complaint(
         chosen=chosen,
         chosen_offer=chosen_offer,
         actor=actor,
-    )
-    record_event(
-        complaint=case,
-        kind=EventKind.RESOLUTION,
-        actor=actor,
-        note=resolution.outcome,
-        data={"resolution": resolution.pk, "root_cause": root_cause.code, "preventable": preventable},
     )
     granted = _grant(
         case=case,
@@ -172,6 +161,39 @@ def resolve_complaint(
     else:
         _complete(resolution=resolution, case=case, actor=actor, now=now)
     complaint.refresh_from_db()
+    return resolution
+
+
+def _record_resolution(
+    *,
+    case: Complaint,
+    actor: User,
+    idempotency_key: uuid.UUID,
+    steps: StepsTaken,
+    outcome: str,
+    root_cause: RootCause,
+    preventable: bool,
+    lesson_learned: str,
+) -> Resolution:
+    """The resolution row, waiting until its compensation (if any) is settled, and its event."""
+    resolution = Resolution.objects.create(
+        complaint=case,
+        idempotency_key=idempotency_key,
+        **{name: getattr(steps, name) for name in StepsTaken.__dataclass_fields__},
+        outcome=outcome.strip(),
+        root_cause=root_cause,
+        preventable=preventable,
+        lesson_learned=lesson_learned.strip(),
+        status=ResolutionStatus.AWAITING_APPROVAL,
+        resolved_by=actor,
+    )
+    record_event(
+        complaint=case,
+        kind=EventKind.RESOLUTION,
+        actor=actor,
+        note=resolution.outcome,
+        data={"resolution": resolution.pk, "root_cause": root_cause.code, "preventable": preventable},
+    )
     return resolution
 
 
@@ -199,8 +221,12 @@ def _check_record(
 
 
 def _chosen_offer(
-    chosen: int | SolutionOffered | None, solutions: list[SolutionInput], open_offers: list[SolutionOffered]
+    chosen: int | SolutionOffered | None, solutions: list[SolutionInput], *, case: Complaint
 ) -> SolutionOffered | None:
+    """The emailed offer the customer chose, None when they chose one of the new `solutions`."""
+    open_offers = list(case.solutions.filter(resolution__isnull=True).select_related("kind"))
+    if not solutions and not open_offers:
+        raise ResolutionError("Offer at least one solution.", field="solutions")
     if isinstance(chosen, SolutionOffered):
         if chosen.pk not in {o.pk for o in open_offers}:
             raise ResolutionError("That solution was not offered on this case.", field="choice")
