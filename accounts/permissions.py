@@ -4,10 +4,9 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase
 
 from accounts.roles import Role, has_role
 
@@ -29,14 +28,3 @@ def role_required(role: str = Role.AGENT) -> Callable[[ViewFunc], ViewFunc]:
         return wrapped  # type: ignore[return-value]
 
     return decorator
-
-
-class RoleRequiredMixin(AccessMixin):
-    required_role: str = Role.AGENT
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not has_role(request.user, self.required_role):
-            raise PermissionDenied(f"This page is for the {self.required_role} role.")
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]

@@ -238,6 +238,8 @@ def _count(received_path: Path, *, final_after: float, still_unfinished: int) ->
 
 
 def write(figures: dict[str, Any]) -> None:
+    # The logs' folder is this machine's: printed, not kept with the figures.
+    figures = {key: value for key, value in figures.items() if key != "logs"}
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "chaos.json").write_text(json.dumps(figures, indent=2) + "\n")
     lines = ["# make chaos", "", "| figure | value |", "|---|---|"]

@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db.models import Q, QuerySet
 
 from accounts.roles import Role, has_role
+from complaints.errors import NotAllowed
 from complaints.models import Complaint, Customer
 
 
@@ -45,8 +46,27 @@ def can_work_on(user: AbstractBaseUser | AnonymousUser, complaint: Complaint) ->
     return has_role(user, Role.AGENT) and complaint.owner_id == user.pk
 
 
-def can_take_complaints(user: AbstractBaseUser | AnonymousUser) -> bool:
-    return has_role(user, Role.AGENT)
+def ensure_may_work_on(user: AbstractBaseUser | AnonymousUser, complaint: Complaint) -> None:
+    """`can_work_on` as a refusal the services raise, worded for the person refused."""
+    if can_work_on(user, complaint):
+        return
+    if not has_role(user, Role.AGENT):
+        raise NotAllowed("Only the service team can work on cases.")
+    if complaint.owner_id is None:
+        raise NotAllowed("You cannot do that on this case: nobody owns it yet; claim it first.")
+    raise NotAllowed("You cannot do that on this case: it is owned by someone else.")
+
+
+def ensure_may_transfer(user: AbstractBaseUser | AnonymousUser, complaint: Complaint) -> None:
+    """`can_transfer` (or a supervisor's reassigning) as a refusal the services raise."""
+    if not (can_reassign(user) or can_transfer(user, complaint)):
+        raise NotAllowed("Only the case's owner or a supervisor can hand it to someone else.")
+
+
+def ensure_staff(user: AbstractBaseUser | AnonymousUser) -> None:
+    """Notes and logged calls are open to the whole team: whoever took the call records it."""
+    if not has_role(user, Role.AGENT):
+        raise NotAllowed("Only the service team can record work on cases.")
 
 
 def can_claim(user: AbstractBaseUser | AnonymousUser, complaint: Complaint) -> bool:

@@ -12,6 +12,10 @@ class TransitionNotAllowed(ComplaintError):
     pass
 
 
+class NotAllowed(ComplaintError):
+    """This person may not do this on this case (not its owner, not staff)."""
+
+
 class OwnershipError(ComplaintError):
     """Claiming, transferring or reassigning was refused."""
 

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from complaints.views import case_export, case_list, cases, intake, saved_filters
+from complaints.views import attachments, case_export, case_list, cases, intake, saved_filters
 
 app_name = "complaints"
 
@@ -22,4 +22,6 @@ urlpatterns = [
     path("cases/<str:reference>/notes/", cases.note_view, name="note"),
     path("cases/<str:reference>/calls/", cases.call_view, name="call"),
     path("cases/<str:reference>/emails/", cases.email_view, name="email"),
+    path("cases/<str:reference>/attachments/", attachments.attach_files, name="attach"),
+    path("attachments/<int:pk>/", attachments.download_attachment, name="download"),
 ]

@@ -1,4 +1,5 @@
-"""Outbox settings, each overridable in Django settings under the name shown (README: Configuration)."""
+"""Outbox settings. Their defaults and environment names are set once, in portal/settings.py
+(README: Configuration); a default here would never be read."""
 
 from datetime import timedelta
 
@@ -8,30 +9,30 @@ from django.conf import settings
 def batch_size() -> int:
     """Messages per send task. Small enough that a batch spreads over the workers and finishes in a
     few seconds; large enough that the broker is not the bottleneck."""
-    return int(getattr(settings, "OUTBOX_BATCH_SIZE", 100))
+    return int(settings.OUTBOX_BATCH_SIZE)
 
 
 def max_in_flight() -> int:
     """Messages handed to workers and not yet started that the dispatcher allows at once: a claim
     waiting in the broker does not renew its lease, so the queue must drain well within one."""
-    return int(getattr(settings, "OUTBOX_MAX_IN_FLIGHT", 2_000))
+    return int(settings.OUTBOX_MAX_IN_FLIGHT)
 
 
 def max_attempts() -> int:
     """Transient failures retried this many times before the message becomes a visible failure."""
-    return int(getattr(settings, "OUTBOX_MAX_ATTEMPTS", 12))
+    return int(settings.OUTBOX_MAX_ATTEMPTS)
 
 
 def claim_lease() -> timedelta:
     """A claimed message whose worker does not renew its lease within this goes back to the queue:
     this bounds how long work lost with the broker or a dead worker waits."""
-    return timedelta(seconds=int(getattr(settings, "OUTBOX_CLAIM_LEASE_SECONDS", 60)))
+    return timedelta(seconds=int(settings.OUTBOX_CLAIM_LEASE_SECONDS))
 
 
 def sending_lease() -> timedelta:
     """Longer than one SMTP conversation can take (connect and data, each bounded by EMAIL_TIMEOUT):
     a message still `sending` after this was interrupted, and is shown as uncertain."""
-    timeout = int(getattr(settings, "EMAIL_TIMEOUT", 20) or 20)
+    timeout = int(settings.EMAIL_TIMEOUT or 20)
     return timedelta(seconds=2 * timeout + 30)
 
 
@@ -43,13 +44,12 @@ def renew_every() -> float:
 def send_time_budget() -> float:
     """Seconds a send task keeps sending before handing the rest of its batch back to the queue:
     well inside the soft time limit, so a slow mail server never strands a batch."""
-    soft_limit = float(getattr(settings, "CELERY_TASK_SOFT_TIME_LIMIT", 120))
-    return float(getattr(settings, "OUTBOX_SEND_BUDGET_SECONDS", soft_limit / 2))
+    return float(settings.OUTBOX_SEND_BUDGET_SECONDS)
 
 
 def dispatch_time_budget() -> float:
     """Seconds one dispatcher run keeps claiming before leaving the rest to the next tick."""
-    return float(getattr(settings, "OUTBOX_DISPATCH_BUDGET_SECONDS", 30))
+    return float(settings.OUTBOX_DISPATCH_BUDGET_SECONDS)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -59,5 +59,5 @@ def backoff(attempts: int) -> timedelta:
 
 
 def reply_to() -> list[str]:
-    value = str(getattr(settings, "DEFAULT_REPLY_TO_EMAIL", "") or "")
+    value = str(settings.DEFAULT_REPLY_TO_EMAIL or "")
     return [value] if value else []

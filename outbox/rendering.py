@@ -14,20 +14,3 @@ def render_email(template: str, context: dict[str, Any]) -> Content:
     text = loader.render_to_string(f"{template}_body.txt", full_context)
     html = loader.render_to_string(f"{template}_body.html", full_context)
     return Content(subject=subject[:300], text=text, html=html)
-
-
-class TemplateSet:
-    """The three compiled templates of one email, looked up once for a batch of messages."""
-
-    def __init__(self, template: str) -> None:
-        self.subject, self.text, self.html = (
-            loader.get_template(f"{template}{part}") for part in ("_subject.txt", "_body.txt", "_body.html")
-        )
-
-    def render(self, context: dict[str, Any]) -> Content:
-        full_context = {"site_url": settings.SITE_URL, **context}
-        return Content(
-            subject=" ".join(self.subject.render(full_context).split())[:300],
-            text=self.text.render(full_context),
-            html=self.html.render(full_context),
-        )

@@ -2,16 +2,12 @@
 
 from django.db.models import QuerySet
 
-from outbox.models import ATTENTION_STATES, Message, State
+from outbox.models import ATTENTION_STATES, Message
 
 
 def needing_attention() -> QuerySet[Message]:
     """Failed and uncertain messages, most recent first: a person decides what happens to them."""
     return Message.objects.filter(state__in=ATTENTION_STATES).order_by("-updated_at", "-id")
-
-
-def uncertain_count() -> int:
-    return Message.objects.filter(state=State.UNCERTAIN).count()
 
 
 def messages_for_case(case_id: int, *, limit: int = 50) -> list[Message]:

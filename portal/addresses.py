@@ -14,7 +14,7 @@ from django.http import HttpRequest
 
 def client_address(request: HttpRequest) -> str:
     peer = str(request.META.get("REMOTE_ADDR") or "unknown")
-    trusted = int(getattr(settings, "TRUSTED_PROXIES", 0))
+    trusted = int(settings.TRUSTED_PROXIES)
     if trusted <= 0:
         return peer
     hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]

@@ -32,7 +32,7 @@ LEASE_NAME = "celery-beat"
 
 
 def lease_seconds() -> float:
-    return float(getattr(settings, "BEAT_LEASE_SECONDS", 30))
+    return float(settings.BEAT_LEASE_SECONDS)
 
 
 class TrackedDatabaseScheduler(DatabaseScheduler):

@@ -12,10 +12,12 @@ def seed_demo() -> int:
     complaints were created (0 when the demo is already there)."""
     from complaints.demo.seed import seed_complaints
     from followups.demo import seed_demo_followups
+    from insights.demo import seed_insights
     from resolutions.demo import seed_resolutions
 
     created = seed_complaints()
     if created:
         seed_resolutions()
         seed_demo_followups()
+        seed_insights()
     return created

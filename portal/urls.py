@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("resolutions.urls")),
     path("followups/", include("followups.urls")),
     path("mail/", include("outbox.urls")),
+    path("insights/", include("insights.urls")),
 ]
 
 handler400 = "accounts.views.bad_request"

@@ -1,13 +1,12 @@
-"""Settings this app reads, with defaults so the project's settings module needs no edit."""
+"""Settings this app reads. Their defaults and environment names are set once, in
+portal/settings.py (README: Configuration)."""
 
 from django.conf import settings
-
-DEFAULT_CURRENCIES = ("GBP", "EUR", "USD")
 
 
 def currencies() -> tuple[str, ...]:
     """ISO 4217 codes compensation may be recorded in (`COMPENSATION_CURRENCIES`)."""
-    return tuple(getattr(settings, "COMPENSATION_CURRENCIES", DEFAULT_CURRENCIES))
+    return tuple(settings.COMPENSATION_CURRENCIES)
 
 
 def currency_choices() -> list[tuple[str, str]]:
@@ -16,4 +15,4 @@ def currency_choices() -> list[tuple[str, str]]:
 
 def choice_link_max_age() -> int:
     """How long the customer's choice link stays valid, in seconds (14 days by default)."""
-    return int(getattr(settings, "SOLUTION_CHOICE_LINK_MAX_AGE", 60 * 60 * 24 * 14))
+    return int(settings.SOLUTION_CHOICE_LINK_MAX_AGE)

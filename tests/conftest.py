@@ -112,6 +112,22 @@ def supervisor_client(supervisor) -> Client:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    _own_broker_database_per_worker()
     os.makedirs(settings.BASE_DIR / "var" / "test-artifacts", exist_ok=True)
     # WhiteNoise warns when the collected-static folder is missing; tests serve from the finders.
     os.makedirs(settings.STATIC_ROOT, exist_ok=True)
+
+
+def _own_broker_database_per_worker() -> None:
+    """With pytest-xdist each worker process gets its own test database (pytest-django) and here
+    its own Redis database, so one worker's Celery processes never take another's tasks."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return
+    base, _, number = settings.CELERY_BROKER_URL.rpartition("/")
+    if not number.isdigit():
+        return
+    url = f"{base}/{int(number) - 5 * int(worker[2:])}"
+    settings.CELERY_BROKER_URL = url
+    # Celery reads the broker URL from the environment before its configuration.
+    os.environ["CELERY_BROKER_URL"] = url

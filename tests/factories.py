@@ -216,3 +216,44 @@ class PublicComplaintFactory(ComplaintFactory):
     source = "public_form"
     channel = factory.LazyFunction(lambda: channel("web"))
     desired_outcome = "A replacement, please."
+
+
+# --- Insights: teams, resolutions with their recovery steps, problems ----------------------------
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "insights.Team"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+    email = factory.LazyAttribute(lambda t: f"{t.name.lower().replace(' ', '-')}@staff.example.com")
+    time_zone = "Europe/London"
+
+
+class ResolutionFactory(factory.django.DjangoModelFactory):
+    """A completed resolution with every recovery step confirmed."""
+
+    class Meta:
+        model = "resolutions.Resolution"
+
+    complaint = factory.SubFactory(ComplaintFactory)
+    idempotency_key = factory.Faker("uuid4")
+    listened = True
+    emotion_acknowledged = True
+    apology_given = True
+    ownership_taken = True
+    outcome = "Refunded the delivery charge."
+    root_cause = factory.LazyFunction(root_cause)
+    preventable = True
+    status = "completed"
+    resolved_by = factory.SubFactory(AgentFactory)
+    completed_at = factory.LazyFunction(timezone.now)
+
+
+class ProblemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "insights.Problem"
+
+    title = factory.Sequence(lambda n: f"Problem {n}")
+    created_by = factory.SubFactory(SupervisorFactory)

@@ -16,8 +16,8 @@ from complaints.models import (
     Source,
     Status,
 )
-from complaints.public.attachments import attach_file
 from complaints.public.notifications import queue_acknowledgement
+from complaints.services.attachments import attach_file
 from complaints.services.intake import submit_complaint
 from complaints.services.notifications import queue_owner_customer_added_email
 from complaints.services.timeline import record_event

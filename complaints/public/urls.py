@@ -9,6 +9,4 @@ urlpatterns = [
     path("complain/received/<str:token>/", views.received, name="received"),
     path("my-complaint/new-link/", views.new_link, name="new_link"),
     path("my-complaint/<str:reference>/<str:token>/", views.status_page, name="status"),
-    path("cases/<str:reference>/attachments/", views.attach_files, name="attach"),
-    path("attachments/<int:pk>/", views.download_attachment, name="download"),
 ]

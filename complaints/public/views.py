@@ -1,24 +1,18 @@
-"""Public pages (no account): the complaint form, its confirmation, the signed status page.
-Staff pages for files: attach from the case page, download through the access rule."""
+"""Public pages (no account): the complaint form, its confirmation, the signed status page."""
 
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
-from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from accounts.permissions import role_required
-from complaints.access import can_work_on, visible_complaints
 from complaints.errors import ComplaintError
-from complaints.models import Attachment
 from complaints.public import links
-from complaints.public.attachments import attach_file
-from complaints.public.forms import AddInformationForm, NewLinkForm, PublicComplaintForm, StaffAttachmentForm
+from complaints.public.forms import AddInformationForm, NewLinkForm, PublicComplaintForm
 from complaints.public.new_links import request_status_link
 from complaints.public.ratelimit import RateLimit, hit_public_form
 from complaints.public.services import add_customer_information, submit_public_complaint
@@ -189,36 +183,3 @@ def _new_link(request: HttpRequest, *, limit: RateLimit | None) -> HttpResponse:
         )
     response = render(request, "complaints/public/new_link.html", {"form": form}, status=status)
     return _with_retry_after(response, limit)
-
-
-@role_required()
-@require_http_methods(["GET", "POST"])
-def attach_files(request: HttpRequest, reference: str) -> HttpResponse:
-    complaint = get_object_or_404(visible_complaints(request.user), reference=reference)
-    if not can_work_on(request.user, complaint):
-        messages.error(request, "Only the case's owner or a supervisor can attach files to it.")
-        return redirect("complaints:detail", reference)
-    form = StaffAttachmentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            for uploaded in form.cleaned_data["attachments"]:
-                attach_file(complaint=complaint, uploaded_file=uploaded, actor=request.user)  # type: ignore[arg-type]
-        count = len(form.cleaned_data["attachments"])
-        messages.success(request, f"{count} file{'s' if count != 1 else ''} attached.")
-        return redirect("complaints:detail", reference)
-    return render(request, "complaints/public/attach.html", {"complaint": complaint, "form": form})
-
-
-@role_required()  # type: ignore[type-var]  # a FileResponse streams; the guard does not care
-@require_http_methods(["GET"])
-def download_attachment(request: HttpRequest, pk: int) -> FileResponse:
-    attachment = get_object_or_404(Attachment.objects.select_related("complaint"), pk=pk)
-    if not visible_complaints(request.user).filter(pk=attachment.complaint_id).exists():
-        raise Http404("No such file.")
-    handle = attachment.file.open("rb")
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )

@@ -33,7 +33,7 @@ _loads: dict[Any, tuple[float, "TeamLoad"]] = {}
 def load_max_age() -> float:
     """Seconds a web process keeps the team's load before counting again: the counts are exact,
     over every running case (about 35 ms at a million cases), too dear for every visit."""
-    return float(getattr(settings, "TEAM_LOAD_MAX_AGE_SECONDS", 60))
+    return float(settings.TEAM_LOAD_MAX_AGE_SECONDS)
 
 
 @dataclass(frozen=True)

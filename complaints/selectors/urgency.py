@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from complaints.models import Complaint
 from complaints.selectors.case_lists import UrgencyFilter, urgency_q
-from portal.db import capped_count, capped_counts
+from portal.db import capped_counts
 
 COUNT_CAP = 1000
 
@@ -27,10 +27,6 @@ class CappedCount:
 
     def __bool__(self) -> bool:
         return self.value > 0
-
-
-def count_of(cases: QuerySet[Complaint], cap: int = COUNT_CAP) -> CappedCount:
-    return CappedCount(capped_count(cases, cap), cap)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from complaints.access import ensure_may_work_on
 from complaints.canned import canned_context, render_canned
 from complaints.errors import ComplaintError
 from complaints.models import CannedResponse, Complaint, EventKind
@@ -42,6 +43,7 @@ def queue_case_email(
 ) -> Message:
     """Render the canned response for this case and write it to the outbox."""
     now = now or timezone.now()
+    ensure_may_work_on(actor, complaint)
     if not complaint.customer.email:
         raise ComplaintError("The customer has no email address: call them or add one first.")
     subject, body = render_canned_response(canned=canned, complaint=complaint, agent=actor, message=message)

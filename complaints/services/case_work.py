@@ -6,6 +6,8 @@ from django.contrib.auth.models import User
 from django.db import models, transaction
 from django.utils import timezone
 
+from complaints.access import ensure_staff
+from complaints.errors import ComplaintError
 from complaints.models import Complaint, EventKind, TimelineEvent
 from complaints.services.timeline import record_event
 
@@ -34,8 +36,9 @@ def mark_first_response(complaint: Complaint, now: datetime) -> None:
 @transaction.atomic
 def add_note(*, complaint: Complaint, actor: User, text: str) -> TimelineEvent:
     """An internal note: staff only, never shown to the customer."""
+    ensure_staff(actor)
     if not text.strip():
-        raise ValueError("A note needs some text.")
+        raise ComplaintError("A note needs some text.")
     return record_event(complaint=complaint, kind=EventKind.NOTE, actor=actor, note=text.strip())
 
 
@@ -51,8 +54,9 @@ def log_call(
     now: datetime | None = None,
 ) -> TimelineEvent:
     now = now or timezone.now()
+    ensure_staff(actor)
     if duration < timedelta(0):
-        raise ValueError("A call cannot last less than nothing.")
+        raise ComplaintError("A call cannot last less than nothing.")
     if outcome == CallOutcome.SPOKE:
         mark_first_response(complaint, now)
     return record_event(

@@ -162,7 +162,3 @@ def find_customers(
     else:
         found = among.alias(name_lower=Lower("name")).filter(name_lower__startswith=query.lower())
     return found.annotate(name_lower=Lower("name")).order_by("name_lower", "id")[:limit]
-
-
-def earlier_complaints(*, customer: Customer, limit: int = 10) -> QuerySet[Complaint]:
-    return customer.complaints.select_related("category", "owner").order_by("-received_at")[:limit]

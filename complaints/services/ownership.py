@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.roles import Role, has_role
-from complaints.access import can_claim, can_reassign, can_transfer
+from complaints.access import can_claim, can_reassign, ensure_may_transfer
 from complaints.errors import OwnershipError
 from complaints.models import OPEN_STATUSES, Complaint, EventKind
 from complaints.services.timeline import record_event
@@ -73,9 +73,8 @@ def _move(*, complaint: Complaint, to_user: User, actor: User, note: str, kind: 
 @transaction.atomic
 def transfer_complaint(*, complaint: Complaint, to_user: User, actor: User, note: str) -> Complaint:
     """The owner hands the case to a colleague and says why; supervisors may move any open case."""
+    ensure_may_transfer(actor, complaint)
     supervising = can_reassign(actor)
-    if not supervising and not can_transfer(actor, complaint):
-        raise OwnershipError("Only the case's owner or a supervisor can hand it to someone else.")
     if not supervising and not note.strip():
         raise OwnershipError("Say why you are transferring the case: the new owner reads it first.")
     _check_new_owner(to_user)

@@ -4,6 +4,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from complaints.errors import ComplaintError
 from complaints.models import Complaint, Status
 from complaints.services.notifications import queue_owner_reopened_email
 from complaints.services.targets import restart_resolution_clock
@@ -23,7 +24,7 @@ def reopen_complaint(
     the owner is told by email; the resolution clock starts again from now. A case whose
     owner has left goes back to the unowned queue."""
     if not reason.strip():
-        raise ValueError("A reason is required to reopen a case.")
+        raise ComplaintError("A reason is required to reopen a case.")
     now = now or timezone.now()
     change_status(
         complaint=complaint,

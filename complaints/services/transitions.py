@@ -6,6 +6,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from complaints.access import ensure_may_work_on, ensure_staff
 from complaints.errors import TransitionNotAllowed
 from complaints.models import Complaint, EventKind, Status
 from complaints.services.locking import refresh_from
@@ -48,9 +49,17 @@ def change_status(
     actor_label: str = "",
     now: datetime | None = None,
 ) -> Complaint:
-    """Move a case to `to_status` if the workflow allows it, or raise with the reason."""
+    """Move a case to `to_status` if the workflow allows it and `actor` may, or raise with the
+    reason. `actor=None` is the customer or the system (named by `actor_label`)."""
     now = now or timezone.now()
     locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if actor is not None:
+        # Anyone on the team may reopen a finished case (the customer may call anyone back);
+        # every other move is work on the case, for its owner or a supervisor.
+        if to_status == Status.REOPENED:
+            ensure_staff(actor)
+        else:
+            ensure_may_work_on(actor, locked)
     reason = refusal_reason(locked.status, to_status)
     if reason:
         raise TransitionNotAllowed(reason)

@@ -6,6 +6,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from complaints.access import ensure_may_work_on
 from complaints.clock import shift_for_pause
 from complaints.errors import ComplaintError
 from complaints.models import Complaint, EventKind
@@ -19,6 +20,8 @@ def start_waiting_on_customer(
 ) -> Complaint:
     now = now or timezone.now()
     locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if actor is not None:
+        ensure_may_work_on(actor, locked)
     if not locked.is_open:
         raise ComplaintError("A finished case does not wait on the customer.")
     if locked.awaiting_customer_since is not None:
@@ -43,6 +46,8 @@ def stop_waiting_on_customer(
     counted the way the case's target counts (calendar or business hours)."""
     now = now or timezone.now()
     locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if actor is not None:  # None: the customer answered
+        ensure_may_work_on(actor, locked)
     since = locked.awaiting_customer_since
     if since is None:
         raise ComplaintError("The case is not waiting on the customer.")

@@ -14,9 +14,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.permissions import role_required
-from complaints.access import can_claim, can_reassign, can_transfer, can_work_on, visible_complaints
+from complaints.access import (
+    can_claim,
+    can_reassign,
+    can_transfer,
+    can_work_on,
+    ensure_may_transfer,
+    ensure_may_work_on,
+    visible_complaints,
+)
 from complaints.clock import clock_state
-from complaints.errors import ComplaintError
+from complaints.errors import ComplaintError, NotAllowed
 from complaints.forms.case_actions import CallForm, EmailForm, NoteForm, OwnerForm, StatusForm, WaitingForm
 from complaints.models import Complaint
 from complaints.selectors.timeline import case_timeline
@@ -100,32 +108,28 @@ def _case_action(
     form_name: str,
     form: forms.Form,
     act: Callable[[Complaint, dict[str, Any]], str],
-    allowed: Callable[[Complaint], bool],
+    may: Callable[[User, Complaint], None] | None = ensure_may_work_on,
 ) -> HttpResponse:
-    """Shared shape of every case action: check access, validate, call the service, report."""
+    """Shared shape of every case action: validate, call the service, report. The one place the
+    workflow's refusals become messages: a refusal of the person goes above the page, a refusal
+    of what was typed goes beside the form, kept as typed.
+
+    The service decides who may; where only some of the team may (`may`, the service's own rule),
+    it is asked first too, so someone else is told at once rather than after fixing the form."""
     complaint = _load(request, reference)
-    if not allowed(complaint):
-        messages.error(
-            request,
-            "You cannot do that on this case: nobody owns it yet; claim it first."
-            if complaint.owner_id is None
-            else "You cannot do that on this case: it is owned by someone else.",
-        )
-        return redirect("complaints:detail", complaint.reference)
-    if form.is_valid():
-        try:
-            done = act(complaint, form.cleaned_data)
-        except (ComplaintError, ValueError) as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            messages.success(request, done)
+    try:
+        if may is not None:
+            may(_actor(request), complaint)
+        if form.is_valid():
+            messages.success(request, act(complaint, form.cleaned_data))
             return redirect("complaints:detail", complaint.reference)
+    except NotAllowed as refusal:
+        messages.error(request, str(refusal))
+        return redirect("complaints:detail", complaint.reference)
+    except ComplaintError as refusal:
+        form.add_error(None, str(refusal))
     # 200 with the errors shown, as Django's own forms do: the page is the answer.
     return _render_case(request, complaint, **{form_name: form})
-
-
-def _working(request: HttpRequest) -> Callable[[Complaint], bool]:
-    return lambda c: can_work_on(request.user, c)
 
 
 @require_POST
@@ -143,7 +147,6 @@ def change_status_view(request: HttpRequest, reference: str) -> HttpResponse:
         form_name="status_form",
         form=StatusForm(request.POST, complaint=complaint),
         act=act,
-        allowed=_working(request),
     )
 
 
@@ -163,7 +166,6 @@ def waiting_view(request: HttpRequest, reference: str) -> HttpResponse:
         form_name="waiting_form",
         form=WaitingForm(request.POST),
         act=act,
-        allowed=_working(request),
     )
 
 
@@ -193,7 +195,7 @@ def owner_view(request: HttpRequest, reference: str) -> HttpResponse:
         form_name="owner_form",
         form=OwnerForm(request.POST),
         act=act,
-        allowed=lambda c: can_transfer(request.user, c),
+        may=ensure_may_transfer,
     )
 
 
@@ -204,14 +206,13 @@ def note_view(request: HttpRequest, reference: str) -> HttpResponse:
         add_note(complaint=c, actor=_actor(request), text=data["text"])
         return "Note added."
 
-    # Anyone on the team may leave a note, even on a colleague's case: they may have taken a call.
     return _case_action(
         request,
         reference,
         form_name="note_form",
         form=NoteForm(request.POST),
         act=act,
-        allowed=lambda c: True,
+        may=None,
     )
 
 
@@ -231,7 +232,7 @@ def call_view(request: HttpRequest, reference: str) -> HttpResponse:
         )
         return "Call logged."
 
-    return _case_action(request, reference, form_name="call_form", form=form, act=act, allowed=lambda c: True)
+    return _case_action(request, reference, form_name="call_form", form=form, act=act, may=None)
 
 
 @require_POST
@@ -249,5 +250,4 @@ def email_view(request: HttpRequest, reference: str) -> HttpResponse:
         form_name="email_form",
         form=EmailForm(request.POST),
         act=act,
-        allowed=_working(request),
     )

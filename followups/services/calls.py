@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.roles import Role, has_role
@@ -33,11 +33,6 @@ def calls_due(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> Query
         )
         .order_by("due_at")
     )
-
-
-def team_calls(queryset: QuerySet[FollowUp]) -> QuerySet[FollowUp]:
-    """Calls whose case has no owner or an owner who has left: anyone in the team makes them."""
-    return queryset.filter(Q(complaint__owner__isnull=True) | Q(complaint__owner__is_active=False))
 
 
 def can_record_call(user: AbstractBaseUser | AnonymousUser, followup: FollowUp) -> bool:

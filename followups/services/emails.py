@@ -103,7 +103,3 @@ class FollowUpMailer:
         )
         message.attach_alternative(html_template.render(context), "text/html")
         return message
-
-
-def build_followup_email(followup: FollowUp) -> EmailMultiAlternatives:
-    return FollowUpMailer().build(followup)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from complaints.models import EventKind, Holiday, OpeningHours, ResponseTarget, Status
 from complaints.services.intake import submit_complaint
+from complaints.services.ownership import claim_complaint
 from complaints.services.transitions import change_status
 from complaints.services.waiting import start_waiting_on_customer, stop_waiting_on_customer
 from tests.factories import CategoryFactory, ComplaintFactory, CustomerFactory, channel, severity
@@ -92,6 +93,7 @@ def test_waiting_on_the_customer_pauses_the_clock_and_moves_the_due_times(portal
         complaint = submit("medium")
         # 40 business hours: Monday 10-17, Tuesday to Friday, then one more hour on Monday 9 March.
         assert complaint.resolution_due_at == datetime(2026, 3, 9, 10, 0, tzinfo=UTC)
+        claim_complaint(complaint=complaint, actor=agent)
         change_status(complaint=complaint, to_status=Status.ACKNOWLEDGED, actor=agent)
     with time_machine.travel(datetime(2026, 3, 3, 10, 0, tzinfo=UTC), tick=False):
         start_waiting_on_customer(complaint=complaint, actor=agent, note="Asked for photos")

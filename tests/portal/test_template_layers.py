@@ -10,7 +10,7 @@ from django.template import engines
 
 ROOT = Path(__file__).resolve().parents[2] / "templates"
 # Highest first, as in the import-linter contract in pyproject.toml.
-LAYERS = ["resolutions", "followups", "complaints", "accounts", "outbox"]
+LAYERS = ["insights", "resolutions", "followups", "complaints", "accounts", "outbox"]
 RANK = {app: len(LAYERS) - i for i, app in enumerate(LAYERS)}
 
 LOAD = re.compile(r"{%\s*load\s+(.+?)\s*%}")

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 
 from complaints.models import Attachment, EventKind
-from complaints.public.attachments import attach_file, check_upload, sniff
+from complaints.services.attachments import attach_file, check_upload, sniff
 from tests.factories import AgentFactory, ComplaintFactory, SupervisorFactory, UserFactory
 from tests.public.conftest import EXE_BYTES, JPEG_BYTES, PDF_BYTES, PNG_BYTES, upload
 
@@ -54,8 +54,8 @@ def test_a_file_over_the_size_limit_is_refused(settings) -> None:
 
 
 def test_attach_file_stores_through_the_default_storage_under_a_random_name() -> None:
-    complaint = ComplaintFactory()
     agent = AgentFactory()
+    complaint = ComplaintFactory(owner=agent)
 
     attachment = attach_file(
         complaint=complaint, uploaded_file=upload("../../etc/passwd.txt", b"hi"), actor=agent

@@ -132,6 +132,18 @@ def case(world: Any) -> dict[str, Any]:
     return {"reference": world.case.reference}
 
 
+def problem(world: Any) -> dict[str, Any]:
+    from tests.factories import ProblemFactory
+
+    return {"pk": ProblemFactory(created_by=world.supervisor).pk}
+
+
+def lesson(world: Any) -> dict[str, Any]:
+    from tests.factories import ResolutionFactory
+
+    return {"pk": ResolutionFactory(complaint=world.case, lesson_learned="Say sorry first.").pk}
+
+
 POST_ONLY_OUTSIDERS = everyone(NOT_ALLOWED)  # the method is refused before anything else
 
 
@@ -188,10 +200,10 @@ ROWS: dict[str, Row] = {
     "complaints:claim": post_only(staff(MOVED)),  # an owned case: refused with the owner's name
     "complaints:note": post_only(staff(OK)),  # anyone on the team may note a call they took
     "complaints:call": post_only(staff(OK)),
-    "complaints:public:attach": Row(
+    "complaints:attach": Row(
         get=staff(OK, other_agent=MOVED), post=staff(OK, other_agent=MOVED), kwargs=case
     ),
-    "complaints:public:download": Row(
+    "complaints:download": Row(
         get=staff(OK), post=staff(NOT_ALLOWED), kwargs=lambda world: {"pk": world.attachment.pk}
     ),
     "resolutions:resolve": Row(
@@ -229,6 +241,26 @@ ROWS: dict[str, Row] = {
     "outbox:attention": Row(get=staff(OK), post=everyone(NOT_ALLOWED)),
     "outbox:retry": Row(
         get=everyone(NOT_ALLOWED), post=staff(MOVED), kwargs=lambda world: {"pk": world.undelivered.pk}
+    ),
+    # Insights: supervisors and admins only; every page is read with GET, every change is a POST.
+    "insights:index": Row(get=supervisors(OK), post=everyone(NOT_ALLOWED)),
+    "insights:export": Row(
+        get=supervisors(OK), post=everyone(NOT_ALLOWED), kwargs=lambda world: {"table": "volume-category"}
+    ),
+    "insights:problems": Row(get=supervisors(OK), post=everyone(NOT_ALLOWED)),
+    "insights:problem_create": Row(get=everyone(NOT_ALLOWED), post=supervisors(MOVED)),
+    "insights:problem": Row(
+        get=supervisors(OK), post=everyone(NOT_ALLOWED), kwargs=lambda world: problem(world)
+    ),
+    "insights:problem_link": Row(
+        get=everyone(NOT_ALLOWED), post=supervisors(MOVED), kwargs=lambda world: problem(world)
+    ),
+    "insights:problem_action": Row(
+        get=everyone(NOT_ALLOWED), post=supervisors(MOVED), kwargs=lambda world: problem(world)
+    ),
+    "insights:lessons": Row(get=supervisors(OK), post=everyone(NOT_ALLOWED)),
+    "insights:lesson_link": Row(
+        get=everyone(NOT_ALLOWED), post=supervisors(MOVED), kwargs=lambda world: lesson(world)
     ),
     # Public pages and the customer's signed links: the link is the credential, whoever holds it.
     "complaints:public:complain": Row(get=everyone(OK), post=everyone(OK)),

@@ -105,6 +105,7 @@ def test_a_chunked_body_without_a_length_is_refused_with_a_clear_page() -> None:
     assert "We could not read what you sent" in response.content.decode()
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_server_answers_413_without_waiting_for_a_large_body(live_server) -> None:
     """On a real server: headers announcing 30 MB, then nothing. The answer comes at once."""
     host, port = live_server.url.removeprefix("http://").split(":")

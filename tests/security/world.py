@@ -14,8 +14,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from complaints.models import Attachment, Complaint, SavedFilter, Status
-from complaints.public.attachments import attach_file
 from complaints.public.links import RECEIVED_PURPOSE, STATUS_PURPOSE
+from complaints.services.attachments import attach_file
 from complaints.services.transitions import change_status
 from followups.models import FollowUp, State
 from followups.services.emails import SURVEY_PURPOSE, UNSUBSCRIBE_PURPOSE

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 
+from complaints.access import ensure_may_work_on
 from complaints.models import Attachment, Complaint, EventKind
 from complaints.services.timeline import record_event
 
@@ -97,8 +98,11 @@ def attach_file(
 ) -> Attachment:
     """Store a file on a case through the default storage and note it on the timeline.
 
-    Raises ValidationError (type or size) before anything is stored.
+    Raises NotAllowed for staff who may not work on the case, ValidationError (type or size),
+    before anything is stored. `actor=None` is the customer, through their signed link.
     """
+    if actor is not None:
+        ensure_may_work_on(actor, complaint)
     kind = check_upload(uploaded_file)
     original_name = PurePosixPath((uploaded_file.name or "file").replace("\\", "/")).name[:255]
     attachment = Attachment(

@@ -1,0 +1,1 @@
+"""Reads with rules: which figures a filter selects, what a supervisor may see."""

@@ -1,0 +1,1 @@
+"""Every insights use case that writes: rollups, problems, lessons, teams, the weekly digest."""
