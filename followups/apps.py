@@ -9,10 +9,12 @@ class FollowupsConfig(AppConfig):
 
     def ready(self) -> None:
         from complaints.signals import case_reopened, case_withdrawn
+        from followups.panels import register_panels
         from followups.services.delivery import SurveyKind
         from followups.services.release import SURVEY_KIND, release_due_followups
         from outbox import registry
 
+        register_panels()
         registry.register_kind(SURVEY_KIND, SurveyKind)
         registry.add_producer(release_due_followups)
         case_reopened.connect(_stop_followups, dispatch_uid="followups.case_reopened")

@@ -32,11 +32,43 @@ class SurveyForm(forms.Form):
     )
 
 
+REACHED = (CallOutcome.SATISFIED, CallOutcome.NOT_SATISFIED)
+
+
 class CallOutcomeForm(forms.Form):
-    outcome = forms.ChoiceField(label="Outcome", choices=CallOutcome.choices, widget=forms.RadioSelect)
+    """The call's outcome and, when the customer was reached, the survey's own questions: whether
+    it is resolved (the outcome says) and how satisfied they are, so both channels count alike."""
+
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=CallOutcome.choices,
+        widget=forms.RadioSelect,
+        help_text="Reached: ask “Is your complaint resolved?”; not resolved reopens the case.",
+    )
+    satisfaction = forms.TypedChoiceField(
+        label="How satisfied are they with how we handled it?",
+        choices=SATISFACTION,
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        help_text="Ask when you reach them, as the email survey does.",
+    )
     note = forms.CharField(
         label="Note (what the customer said)",
         required=False,
         max_length=5_000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if (
+            data.get("outcome") in REACHED
+            and data.get("satisfaction") is None
+            and "satisfaction" not in self.errors
+        ):
+            self.add_error("satisfaction", "Ask how satisfied they are, from 1 to 5.")
+        if data.get("outcome") not in REACHED:
+            data["satisfaction"] = None  # nobody was asked
+        return data

@@ -1,10 +1,10 @@
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from resolutions.errors import ResolutionError
 from resolutions.models import (
     BudgetUsage,
     Compensation,
@@ -28,17 +28,19 @@ class RootCauseAdmin(admin.ModelAdmin):
 
 @admin.register(CompensationKind)
 class CompensationKindAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "zero_value_allowed", "is_active"]
-    list_filter = ["is_active", "zero_value_allowed"]
+    list_display = ["name", "code", "zero_value_allowed", "is_money", "is_active"]
+    list_filter = ["is_active", "zero_value_allowed", "is_money"]
     search_fields = ["name", "code"]
 
 
 @admin.register(RecoveryStep)
 class RecoveryStepAdmin(admin.ModelAdmin):
-    """The steps are fixed (each is recorded on every resolution); admins choose which are required."""
+    """The steps are fixed (each is recorded on every resolution); admins choose which are required
+    and what agents are offered to say for each."""
 
-    list_display = ["label", "code", "is_required", "position"]
+    list_display = ["label", "code", "suggested_wording", "is_required", "position"]
     list_editable = ["is_required", "position"]
+    fields = ["code", "label", "help_text", "suggested_wording", "is_required", "position"]
     readonly_fields = ["code"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -157,9 +159,8 @@ class CompensationAdmin(admin.ModelAdmin):
                 else:
                     reject_compensation(compensation=compensation, actor=actor, reason="Rejected in admin.")  # type: ignore[arg-type]
                 done += 1
-            except (ValidationError, PermissionDenied) as error:
-                msg = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-                self.message_user(request, f"{compensation.complaint}: {msg}", messages.ERROR)
+            except ResolutionError as refusal:
+                self.message_user(request, f"{compensation.complaint}: {refusal}", messages.ERROR)
         if done:
             self.message_user(request, f"{done} compensation(s) {'approved' if approve else 'rejected'}.")
 

@@ -4,9 +4,9 @@ import uuid
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from resolutions.conf import currency_choices
+from resolutions.errors import ResolutionError
 from resolutions.models import CompensationKind, RecoveryStep, RootCause, SolutionOffered
 from resolutions.services.resolving import MAX_SOLUTIONS
 
@@ -129,10 +129,13 @@ class ResolveForm(IdempotentForm):
 
     def __init__(self, *args: Any, open_offers: list[SolutionOffered], row_count: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for step in RecoveryStep.objects.all():
+        steps = list(RecoveryStep.objects.all())
+        for step in steps:
             field = self.fields[step.code]
             field.label = step.label + (" (required)" if step.is_required else "")
             field.help_text = step.help_text
+        # Each step with its field and the words an agent might use, in the admins' order.
+        self.recovery = [(step, self[step.code]) for step in steps]
         picked = next((o for o in open_offers if o.chosen), None)
         choices: list[tuple[str, str]] = [("", "Select the solution the customer chose")]
         choices += [(f"offer-{o.pk}", f"Emailed option: {o.kind}: {o.details}") for o in open_offers]
@@ -150,7 +153,9 @@ class ResolveForm(IdempotentForm):
             return self.open_offers[value]
         row = int(value.removeprefix("new-"))
         if row not in filled_rows:
-            raise ValidationError({"choice": f"Solution {row + 1} is empty; fill it in or choose another."})
+            raise ResolutionError(
+                f"Solution {row + 1} is empty; fill it in or choose another.", field="choice"
+            )
         return filled_rows[row]
 
 
@@ -161,10 +166,11 @@ class ReasonForm(forms.Form):
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Reject")])
     reason = forms.CharField(
+        label="Note for the agent",
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2_000,
         required=False,
-        help_text="Required when rejecting; the agent reads it.",
+        help_text="Required when rejecting; the agent reads it on their home page, by email and on the case.",
     )
 
 

@@ -1,10 +1,13 @@
 """Forms for taking a complaint: validation only; the services decide and save."""
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django import forms
+from django.conf import settings
 
 from complaints.models import Category, Channel, Complaint, Customer, Emotion, Product, Severity
+from complaints.phones import zone_for_phone
 
 
 class CustomerSearchForm(forms.Form):
@@ -26,10 +29,18 @@ class CustomerForm(forms.ModelForm):
         labels = {"time_zone": "Time zone", "preferred_channel": "Preferred channel"}
         help_texts = {
             "phone": "Any format; a number without a country code is read as a local one.",
-            "time_zone": "Follow-ups are sent in the customer's waking hours.",
+            "time_zone": "Follow-ups are sent in the customer's waking hours. Left on “From the phone "
+            "number”, it is the phone's country's (its main zone where a country has several).",
         }
 
     existing_customer: Customer | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        zone = self.fields["time_zone"]
+        zone.required = False
+        zone.initial = self.initial.get("time_zone", "")
+        zone.choices = [("", "From the phone number"), *list(zone.choices)]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -46,6 +57,9 @@ class CustomerForm(forms.ModelForm):
                 self.add_error("phone", f"{match.name} already has this number: take the complaint for them.")
         if not email and not phone:
             raise forms.ValidationError("Give an email address or a phone number so we can reply.")
+        if not cleaned.get("time_zone") and "time_zone" not in self.errors:
+            zone = zone_for_phone(phone) if phone else None
+            cleaned["time_zone"] = ZoneInfo(zone or settings.TIME_ZONE)
         return cleaned
 
 

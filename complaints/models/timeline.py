@@ -3,7 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
-from complaints.models.cases import Complaint
+from complaints.models.cases import Complaint, Status
 
 
 class EventKind(models.TextChoices):
@@ -61,7 +61,20 @@ class TimelineEvent(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def from_status_label(self) -> str:
+        return _status_label(self.from_status)
+
+    @property
+    def to_status_label(self) -> str:
+        return _status_label(self.to_status)
+
+    @property
     def who(self) -> str:
         if self.actor_id:
             return self.actor.get_full_name() or self.actor.get_username()  # type: ignore[union-attr]
         return self.actor_label or "System"
+
+
+def _status_label(code: str) -> str:
+    """ "solution_proposed" reads "Solution proposed"; a code no longer in use reads as written."""
+    return str(Status(code).label) if code in Status.values else code

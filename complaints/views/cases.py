@@ -27,6 +27,7 @@ from complaints.clock import clock_state
 from complaints.errors import ComplaintError, NotAllowed
 from complaints.forms.case_actions import CallForm, EmailForm, NoteForm, OwnerForm, StatusForm, WaitingForm
 from complaints.models import Complaint
+from complaints.selectors.timeline import case_timeline
 from complaints.services.case_emails import queue_case_email
 from complaints.services.case_work import add_note, log_call
 from complaints.services.ownership import claim_complaint, transfer_complaint
@@ -75,7 +76,7 @@ def _render_case(request: HttpRequest, complaint: Complaint, **bound: forms.Form
     may_work = can_work_on(user, complaint)
     context: dict[str, Any] = {
         "complaint": complaint,
-        "events": complaint.events.select_related("actor"),
+        "events": case_timeline(complaint),
         "emails": messages_for_case(complaint.pk, limit=20),
         "now": now,
         "clocks": case_clocks(complaint, now),

@@ -1,6 +1,7 @@
 """Phone intake: find the customer (or create them), then record the complaint, in one or two pages."""
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,6 +16,7 @@ from complaints.access import visible_complaints, visible_customers
 from complaints.errors import CustomerExists, DuplicateComplaint
 from complaints.forms.intake import ComplaintForm, CustomerForm, CustomerSearchForm
 from complaints.models import Complaint, Customer
+from complaints.phones import parse_phone, zone_for_phone
 from complaints.services.intake import create_customer, find_customers, submit_complaint
 
 EARLIER_SHOWN = 10
@@ -34,11 +36,39 @@ def intake_search(request: HttpRequest) -> HttpResponse:
                 among=visible_customers(request.user),
             )
         )
+    query = form.cleaned_data.get("q", "") if form.is_valid() else ""
     return render(
         request,
         "complaints/intake/search.html",
-        {"form": form, "customers": customers, "searched": bool(form.is_bound and form.data.get("q"))},
+        {
+            "form": form,
+            "customers": customers,
+            "searched": bool(form.is_bound and form.data.get("q")),
+            "new_customer_query": urlencode(new_customer_fields(query)),
+        },
     )
+
+
+def new_customer_fields(query: str) -> dict[str, str]:
+    """What was searched for, as the field of the new-customer form it belongs in: a phone number
+    goes into Phone (not Name), an email address into Email."""
+    query = " ".join(query.split())[:200]
+    if not query:
+        return {}
+    if "@" in query:
+        return {"email": query}
+    if parse_phone(query, settings.PHONENUMBER_DEFAULT_REGION) is not None:
+        return {"phone": query}
+    return {"name": query}
+
+
+def _new_customer_initial(request: HttpRequest) -> dict[str, str]:
+    """The new-customer form as the search left it; the time zone follows the phone's country."""
+    initial = {field: request.GET.get(field, "")[:200] for field in ("name", "email", "phone")}
+    zone = zone_for_phone(initial["phone"], settings.PHONENUMBER_DEFAULT_REGION) if initial["phone"] else None
+    if zone:
+        initial["time_zone"] = zone
+    return {key: value for key, value in initial.items() if value}
 
 
 def _record(request: HttpRequest, form: ComplaintForm, customer: Customer) -> Complaint:
@@ -116,7 +146,7 @@ def intake_new_customer(request: HttpRequest) -> HttpResponse:
             else:
                 return _recorded(request, complaint)
     else:
-        customer_form = CustomerForm(prefix="customer", initial={"name": request.GET.get("name", "")[:200]})
+        customer_form = CustomerForm(prefix="customer", initial=_new_customer_initial(request))
         form = ComplaintForm()
     return render(
         request,

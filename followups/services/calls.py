@@ -49,9 +49,14 @@ def record_call_outcome(
     outcome: CallOutcome | str,
     actor: User,
     note: str = "",
+    satisfaction: int | None = None,
     now: datetime | None = None,
 ) -> FollowUp:
+    """Record a follow-up call. A customer reached answers the survey's questions: resolved or not
+    (the outcome) and, when asked, satisfaction from 1 to 5, stored as a survey answer is."""
     now = now or timezone.now()
+    if satisfaction is not None and not 1 <= satisfaction <= 5:
+        raise FollowUpError("Choose a satisfaction from 1 to 5.")
     row = (
         FollowUp.objects.select_for_update(of=("self",))
         .select_related("complaint", "complaint__owner", "complaint__customer", "step")
@@ -75,7 +80,12 @@ def record_call_outcome(
         row.state = State.ANSWERED
         row.answered_at = row.first_answered_at = now
         row.answer_resolved = outcome == CallOutcome.SATISFIED
+        row.answer_satisfaction = satisfaction
         row.answer_comment = note.strip()
+        if satisfaction is not None:
+            text += (
+                f" {'Resolved' if row.answer_resolved else 'Not resolved'}, satisfaction {satisfaction}/5."
+            )
         skip_fallbacks(row, now)
     elif row.attempts <= row.step.retries:
         tz = customer_zone(row.complaint)
@@ -100,7 +110,12 @@ def record_call_outcome(
         kind=EventKind.FOLLOWUP,
         actor=actor,
         note=text + (f"\n{note.strip()}" if note.strip() else ""),
-        data={"followup": row.pk, "outcome": str(outcome)},
+        data={
+            "followup": row.pk,
+            "outcome": str(outcome),
+            "resolved": row.answer_resolved,
+            "satisfaction": satisfaction,
+        },
     )
     if outcome == CallOutcome.NOT_SATISFIED and row.complaint.status in FOLLOW_UP_STATUSES:
         reason = "Follow-up call: the customer is not satisfied." + (

@@ -73,6 +73,7 @@ def call(request: HttpRequest, pk: int) -> HttpResponse:
                 followup=followup,
                 outcome=form.cleaned_data["outcome"],
                 note=form.cleaned_data["note"],
+                satisfaction=form.cleaned_data["satisfaction"],
                 actor=request.user,  # type: ignore[arg-type]
             )
         except (FollowUpError, ComplaintError) as error:

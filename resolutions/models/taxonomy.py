@@ -24,6 +24,12 @@ class CompensationKind(models.Model):
         default=False,
         help_text="A remedy with no money value (for example priority service) may be recorded at 0.",
     )
+    is_money = models.BooleanField(
+        "money or money's worth",
+        default=False,
+        help_text="A refund, credit or discount: when the customer chooses a solution of this kind "
+        "with a value, that value becomes the case's compensation without being typed again.",
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -37,7 +43,7 @@ class RecoveryStep(models.Model):
     """The service-recovery steps an agent confirms when resolving; admins choose which are required.
 
     The set of steps is fixed (each is a column on Resolution, so insights can count them);
-    only the label, help text and whether it is required are editable.
+    only the label, help text, suggested wording and whether it is required are editable.
     """
 
     class Code(models.TextChoices):
@@ -49,6 +55,11 @@ class RecoveryStep(models.Model):
     code = models.CharField(max_length=40, choices=Code.choices, unique=True)
     label = models.CharField(max_length=120)
     help_text = models.CharField(max_length=300, blank=True)
+    suggested_wording = models.TextField(
+        max_length=1_000,
+        blank=True,
+        help_text="What an agent might say for this step; shown beside it on the case and the resolve form.",
+    )
     is_required = models.BooleanField(default=True)
     position = models.PositiveSmallIntegerField(default=0)
 

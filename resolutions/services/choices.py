@@ -3,7 +3,6 @@
 from datetime import datetime
 
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +14,7 @@ from complaints.services.transitions import change_status
 from complaints.states import ALLOWED_TRANSITIONS
 from portal.emails import absolute_url
 from portal.signing import make_link_token
+from resolutions.errors import ResolutionError
 from resolutions.models import SolutionOffered
 from resolutions.services.notifications import queue_owner_choice, queue_solution_options
 from resolutions.services.resolving import SolutionInput, check_solutions
@@ -33,13 +33,13 @@ def send_solution_options(
     """Offer the customer these solutions by email; they pick one through a signed link."""
     case = Complaint.objects.select_for_update().select_related("customer").get(pk=complaint.pk)
     if not can_work_on(actor, case):
-        raise PermissionDenied("You cannot work on this case.")
+        raise ResolutionError("You cannot work on this case: only its owner or a supervisor can.")
     if case.status not in OPEN_STATUSES:
-        raise ValidationError("Options can only be sent on an open case.")
+        raise ResolutionError("Options can only be sent on an open case.")
     if not case.customer.email:
-        raise ValidationError("The customer has no email address; offer the options by phone.")
+        raise ResolutionError("The customer has no email address; offer the options by phone.")
     if not solutions:
-        raise ValidationError({"solutions": "Offer at least one solution."})
+        raise ResolutionError("Offer at least one solution.", field="solutions")
     check_solutions(solutions)
     offers = SolutionOffered.objects.bulk_create(
         [
@@ -79,14 +79,14 @@ def record_customer_choice(
     """The customer picked one of the open offers; they may change their mind until resolution."""
     case = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if case.status not in OPEN_STATUSES:
-        raise ValidationError("This case is already resolved; contact us if something is still wrong.")
+        raise ResolutionError("This case is already resolved; contact us if something is still wrong.")
     offer = (
         SolutionOffered.objects.select_related("kind")
         .filter(complaint=case, resolution__isnull=True, pk=solution_id)
         .first()
     )
     if offer is None:
-        raise ValidationError({"solution": "Choose one of the options shown."})
+        raise ResolutionError("Choose one of the options shown.", field="solution")
     if offer.chosen:
         return offer
     case.solutions.filter(resolution__isnull=True, chosen=True).update(chosen=False)

@@ -10,7 +10,6 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,24 +18,27 @@ from complaints.access import can_work_on
 from complaints.models import Complaint, EventKind, Status
 from complaints.services.locking import refresh_from
 from complaints.services.timeline import record_event
+from portal.money import format_money
 from resolutions.conf import currencies
+from resolutions.errors import ResolutionError
 from resolutions.models import (
     COMMITTED_STATUSES,
-    BudgetUsage,
     Compensation,
     CompensationKind,
     CompensationPolicy,
     CompensationStatus,
     Resolution,
 )
-from resolutions.services.notifications import queue_approval_request
-from resolutions.services.policies import applicable_policy, case_total, grant_limit, month_of
+from resolutions.services.approvers import approver_role, may_approve, total_if_approved
+from resolutions.services.budget import commit_to_budget, release_budget
+from resolutions.services.notifications import queue_approval_request, queue_decision_notice
+from resolutions.services.policies import applicable_policy, case_total, grant_limit
 
 CENT = Decimal("0.01")
 
 
 def money(amount: Decimal, currency: str) -> str:
-    return f"{amount:,.2f} {currency}"
+    return format_money(amount, currency)
 
 
 def check_amount(amount: object, *, zero_allowed: bool, field: str = "amount") -> Decimal:
@@ -44,24 +46,24 @@ def check_amount(amount: object, *, zero_allowed: bool, field: str = "amount") -
     try:
         value = amount if isinstance(amount, Decimal) else Decimal(str(amount))
     except (InvalidOperation, ValueError):
-        raise ValidationError({field: "Enter an amount as a number, for example 25.00."}) from None
+        raise ResolutionError("Enter an amount as a number, for example 25.00.", field=field) from None
     if not value.is_finite():
-        raise ValidationError({field: "Enter an amount as a number, for example 25.00."})
+        raise ResolutionError("Enter an amount as a number, for example 25.00.", field=field)
     if value < 0:
-        raise ValidationError({field: "An amount cannot be negative."})
+        raise ResolutionError("An amount cannot be negative.", field=field)
     if value == 0 and not zero_allowed:
-        raise ValidationError({field: "Enter an amount above zero."})
+        raise ResolutionError("Enter an amount above zero.", field=field)
     if value != value.quantize(CENT):
-        raise ValidationError({field: "Use at most two decimal places."})
+        raise ResolutionError("Use at most two decimal places.", field=field)
     if value >= Decimal("1e10"):
-        raise ValidationError({field: "This amount is too large."})
+        raise ResolutionError("This amount is too large.", field=field)
     return value
 
 
 def check_currency(currency: str, *, field: str = "currency") -> str:
     if currency not in currencies():
-        raise ValidationError(
-            {field: f"Unknown currency “{currency}”; use one of {', '.join(currencies())}."}
+        raise ResolutionError(
+            f"Unknown currency “{currency}”; use one of {', '.join(currencies())}.", field=field
         )
     return currency
 
@@ -75,66 +77,30 @@ def check_against_policy(
     currency: str,
     exclude_pk: int | None = None,
 ) -> tuple[CompensationPolicy, Decimal]:
-    """Validate a compensation for this case; raise ValidationError keyed by form field."""
+    """Validate a compensation for this case; refusals name the form field they are about."""
     check_currency(currency)
     if policy is None:
-        raise ValidationError({"kind": "No compensation policy covers this case; ask an admin to add one."})
+        raise ResolutionError(
+            "No compensation policy covers this case; ask an admin to add one.", field="kind"
+        )
     if not kind.is_active or not policy.allowed_kinds.filter(pk=kind.pk).exists():
         allowed = ", ".join(k.name.lower() for k in policy.allowed_kinds.all()) or "none"
-        raise ValidationError(
-            {"kind": f"The policy “{policy}” does not allow {kind.name.lower()}; allowed: {allowed}."}
+        raise ResolutionError(
+            f"The policy “{policy}” does not allow {kind.name.lower()}; allowed: {allowed}.", field="kind"
         )
     value = check_amount(amount, zero_allowed=kind.zero_value_allowed)
     if currency != policy.currency:
-        raise ValidationError({"currency": f"The policy “{policy}” sets its limits in {policy.currency}."})
+        raise ResolutionError(
+            f"The policy “{policy}” sets its limits in {policy.currency}.", field="currency"
+        )
     already = case_total(complaint=complaint, currency=currency, exclude_pk=exclude_pk)
     if already + value > policy.hard_maximum:
-        raise ValidationError(
-            {
-                "amount": f"Above the hard maximum of {money(policy.hard_maximum, currency)} per case "
-                f"({money(already, currency)} already granted or requested)."
-            }
+        raise ResolutionError(
+            f"Above the hard maximum of {money(policy.hard_maximum, currency)} per case "
+            f"({money(already, currency)} already granted or requested).",
+            field="amount",
         )
     return policy, value
-
-
-def _lock_budget(*, compensation: Compensation, month: datetime) -> BudgetUsage:
-    key = {
-        "category_id": compensation.budget_category_id,
-        "month": month_of(month),
-        "currency": compensation.currency,
-    }
-    # The first approval of a month creates the row; concurrent creators wait on the unique index.
-    BudgetUsage.objects.bulk_create([BudgetUsage(**key)], ignore_conflicts=True)
-    return BudgetUsage.objects.select_for_update().get(**key)
-
-
-def _commit_to_budget(*, compensation: Compensation, policy: CompensationPolicy, now: datetime) -> None:
-    ledger = _lock_budget(compensation=compensation, month=now)
-    if policy.monthly_budget is not None and ledger.committed + compensation.amount > policy.monthly_budget:
-        left = max(policy.monthly_budget - ledger.committed, Decimal("0"))
-        raise ValidationError(
-            {
-                "amount": f"Only {money(left, ledger.currency)} is left in this month's budget for "
-                f"{compensation.budget_category}."
-            }
-        )
-    ledger.committed += compensation.amount
-    ledger.save(update_fields=["committed", "updated_at"])
-    compensation.budget_month = ledger.month
-
-
-def _release_budget(*, compensation: Compensation) -> None:
-    if compensation.budget_month is None:
-        return
-    ledger = BudgetUsage.objects.select_for_update().get(
-        category_id=compensation.budget_category_id,
-        month=compensation.budget_month,
-        currency=compensation.currency,
-    )
-    ledger.committed -= compensation.amount
-    ledger.save(update_fields=["committed", "updated_at"])
-    compensation.budget_month = None
 
 
 def sync_compensation_flag(complaint: Complaint) -> None:
@@ -148,6 +114,11 @@ def sync_compensation_flag(complaint: Complaint) -> None:
 
 def _lock_case(complaint: Complaint) -> Complaint:
     return Complaint.objects.select_for_update().get(pk=complaint.pk)
+
+
+def _require_work_on(actor: User, complaint: Complaint) -> None:
+    if not can_work_on(actor, complaint):
+        raise ResolutionError("You cannot work on this case: only its owner or a supervisor can.")
 
 
 def _event(compensation: Compensation, actor: User, note: str, **data: object) -> None:
@@ -180,7 +151,7 @@ def propose_compensation(
     now: datetime | None = None,
 ) -> Compensation:
     """Record a compensation. Within the proposer's own limit it is approved at once (and spends
-    budget); above it, it waits for a supervisor and the supervisors are emailed."""
+    budget); above it, it waits for a decision and the people who may decide are emailed."""
     now = now or timezone.now()
     case = _lock_case(complaint)
     # Under the case lock, so a double submit waits here and then finds the first one's record.
@@ -189,14 +160,7 @@ def propose_compensation(
     existing = Compensation.objects.filter(complaint=case, idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
-    if not can_work_on(actor, case):
-        raise PermissionDenied("You cannot work on this case.")
-    if Compensation.objects.filter(idempotency_key=idempotency_key).exists():
-        raise ValidationError("This form was already sent for another case. Reload the page and try again.")
-    if case.status == Status.WITHDRAWN:
-        raise ValidationError("A withdrawn case gets no compensation.")
-    if not reason.strip():
-        raise ValidationError({"reason": "Say why the customer is compensated."})
+    _check_proposal(case=case, actor=actor, idempotency_key=idempotency_key, reason=reason)
     policy, value = check_against_policy(
         complaint=case,
         policy=applicable_policy(complaint=case, on=timezone.localdate(now)),
@@ -218,52 +182,68 @@ def propose_compensation(
         proposed_at=now,
         status=CompensationStatus.PROPOSED,
     )
-    within_own_limit = case_total(complaint=case, currency=currency) + value <= grant_limit(actor, policy)
-    if within_own_limit:
-        _commit_to_budget(compensation=compensation, policy=policy, now=now)
-        compensation.status = CompensationStatus.APPROVED
-        compensation.approved_by = actor
-        compensation.decided_at = now
-        compensation.decision_reason = "Within the proposer's own limit."
-    compensation.save()
-    if within_own_limit:
-        _event(compensation, actor, f"{kind} of {money(value, currency)} granted: {compensation.reason}")
-        sync_compensation_flag(complaint)
+    if case_total(complaint=case, currency=currency) + value <= grant_limit(actor, policy):
+        _grant_within_own_limit(compensation, actor=actor, now=now)
     else:
-        _event(
-            compensation,
-            actor,
-            f"{kind} of {money(value, currency)} proposed, awaiting a supervisor: {compensation.reason}",
-        )
-        queue_approval_request(compensation=compensation)
+        _request_approval(compensation, actor=actor)
     return compensation
+
+
+def _check_proposal(*, case: Complaint, actor: User, idempotency_key: uuid.UUID, reason: str) -> None:
+    _require_work_on(actor, case)
+    if Compensation.objects.filter(idempotency_key=idempotency_key).exists():
+        raise ResolutionError("This form was already sent for another case. Reload the page and try again.")
+    if case.status == Status.WITHDRAWN:
+        raise ResolutionError("A withdrawn case gets no compensation.")
+    if not reason.strip():
+        raise ResolutionError("Say why the customer is compensated.", field="reason")
+
+
+def _grant_within_own_limit(compensation: Compensation, *, actor: User, now: datetime) -> None:
+    commit_to_budget(compensation=compensation, policy=compensation.policy, now=now)
+    compensation.status = CompensationStatus.APPROVED
+    compensation.approved_by = actor
+    compensation.decided_at = now
+    compensation.decision_reason = "Within the proposer's own limit."
+    compensation.save()
+    amount = money(compensation.amount, compensation.currency)
+    _event(compensation, actor, f"{compensation.kind} of {amount} granted: {compensation.reason}")
+    sync_compensation_flag(compensation.complaint)
+
+
+def _request_approval(compensation: Compensation, *, actor: User) -> None:
+    compensation.save()
+    who = "an admin" if _needs_admin(compensation) else "a supervisor"
+    amount = money(compensation.amount, compensation.currency)
+    _event(
+        compensation,
+        actor,
+        f"{compensation.kind} of {amount} proposed, awaiting {who}: {compensation.reason}",
+    )
+    queue_approval_request(compensation=compensation)
+
+
+def _needs_admin(compensation: Compensation) -> bool:
+    return approver_role(policy=compensation.policy, total=total_if_approved(compensation)) == Role.ADMIN
 
 
 def _locked_for_decision(compensation: Compensation) -> Compensation:
     _lock_case(compensation.complaint)
     return (
         Compensation.objects.select_for_update(of=("self",))
-        .select_related("complaint", "policy", "kind", "budget_category", "resolution")
+        .select_related("complaint", "policy", "kind", "budget_category", "resolution", "proposed_by")
         .get(pk=compensation.pk)
     )
 
 
-def _require_supervisor(actor: User) -> None:
+def _check_decision(locked: Compensation, actor: User, *, approving: bool) -> None:
+    """The actor may decide this request, now: the approvers' rule (`services.approvers`)."""
     if not has_role(actor, Role.SUPERVISOR):
-        raise PermissionDenied("Only a supervisor may approve or reject compensation.")
-
-
-@transaction.atomic
-def approve_compensation(
-    *, compensation: Compensation, actor: User, reason: str = "", now: datetime | None = None
-) -> Compensation:
-    _require_supervisor(actor)
-    now = now or timezone.now()
-    locked = _locked_for_decision(compensation)
+        raise ResolutionError("Only a supervisor or an admin may approve or reject compensation.")
     if locked.status != CompensationStatus.PROPOSED:
-        raise ValidationError(f"This compensation is already {locked.get_status_display().lower()}.")
+        raise ResolutionError(f"This compensation is already {locked.get_status_display().lower()}.")
     if locked.proposed_by_id == actor.pk:
-        raise ValidationError("You proposed this compensation; another supervisor must approve it.")
+        raise ResolutionError("You proposed this compensation; someone else must decide on it.")
     policy = locked.policy  # re-read: an admin's later change to its limits applies
     committed = case_total(
         complaint=locked.complaint,
@@ -271,23 +251,43 @@ def approve_compensation(
         statuses=COMMITTED_STATUSES,
         exclude_pk=locked.pk,
     )
-    if committed + locked.amount > policy.hard_maximum:
+    total = committed + locked.amount
+    if approving and total > policy.hard_maximum:
         hard_maximum = money(policy.hard_maximum, locked.currency)
-        raise ValidationError(f"Approving would take the case above the hard maximum of {hard_maximum}.")
-    limit = grant_limit(actor, policy)
-    if committed + locked.amount > limit:
-        raise ValidationError(
-            f"Approving would take the case to {money(committed + locked.amount, locked.currency)}, above "
-            f"your approval limit of {money(limit, locked.currency)}; an admin must approve it."
+        raise ResolutionError(f"Approving would take the case above the hard maximum of {hard_maximum}.")
+    if not may_approve(actor, locked, total=total):
+        raise ResolutionError(
+            f"Approving would take the case to {money(total, locked.currency)}, above "
+            f"your approval limit of {money(policy.supervisor_limit, locked.currency)}; an admin must decide."
         )
-    _commit_to_budget(compensation=locked, policy=policy, now=now)
-    locked.status = CompensationStatus.APPROVED
+
+
+def _record_decision(locked: Compensation, *, actor: User, status: str, reason: str, now: datetime) -> None:
+    locked.status = status
     locked.approved_by = actor
     locked.decided_at = now
     locked.decision_reason = reason.strip()
     locked.save(update_fields=["status", "approved_by", "decided_at", "decision_reason", "budget_month"])
-    _event(locked, actor, f"Compensation approved. {locked.decision_reason}".strip())
+    verb = "approved" if status == CompensationStatus.APPROVED else "rejected"
+    note = (
+        f"Compensation {verb}: {locked.decision_reason}"
+        if locked.decision_reason
+        else f"Compensation {verb}."
+    )
+    _event(locked, actor, note, decided_by=actor.pk, decided_at=now.isoformat())
     sync_compensation_flag(locked.complaint)
+    queue_decision_notice(compensation=locked)
+
+
+@transaction.atomic
+def approve_compensation(
+    *, compensation: Compensation, actor: User, reason: str = "", now: datetime | None = None
+) -> Compensation:
+    now = now or timezone.now()
+    locked = _locked_for_decision(compensation)
+    _check_decision(locked, actor, approving=True)
+    commit_to_budget(compensation=locked, policy=locked.policy, now=now)
+    _record_decision(locked, actor=actor, status=CompensationStatus.APPROVED, reason=reason, now=now)
     if locked.resolution_id is not None:
         from resolutions.services.resolving import complete_waiting_resolution
 
@@ -300,20 +300,12 @@ def approve_compensation(
 def reject_compensation(
     *, compensation: Compensation, actor: User, reason: str, now: datetime | None = None
 ) -> Compensation:
-    _require_supervisor(actor)
     if not reason.strip():
-        raise ValidationError({"reason": "Give the reason for rejecting it; the agent reads it."})
+        raise ResolutionError("Give the reason for rejecting it; the agent reads it.", field="reason")
     now = now or timezone.now()
     locked = _locked_for_decision(compensation)
-    if locked.status != CompensationStatus.PROPOSED:
-        raise ValidationError(f"This compensation is already {locked.get_status_display().lower()}.")
-    locked.status = CompensationStatus.REJECTED
-    locked.approved_by = actor
-    locked.decided_at = now
-    locked.decision_reason = reason.strip()
-    locked.save(update_fields=["status", "approved_by", "decided_at", "decision_reason"])
-    _event(locked, actor, f"Compensation rejected: {locked.decision_reason}")
-    sync_compensation_flag(locked.complaint)
+    _check_decision(locked, actor, approving=False)
+    _record_decision(locked, actor=actor, status=CompensationStatus.REJECTED, reason=reason, now=now)
     if locked.resolution_id is not None:
         from resolutions.services.resolving import set_aside_waiting_resolution
 
@@ -328,12 +320,11 @@ def issue_compensation(
 ) -> Compensation:
     """Mark an approved compensation as paid or sent, with the payment's reference."""
     if not external_reference.strip():
-        raise ValidationError({"external_reference": "Enter the refund's or shipment's reference."})
+        raise ResolutionError("Enter the refund's or shipment's reference.", field="external_reference")
     locked = _locked_for_decision(compensation)
-    if not can_work_on(actor, locked.complaint):
-        raise PermissionDenied("You cannot work on this case.")
+    _require_work_on(actor, locked.complaint)
     if locked.status != CompensationStatus.APPROVED:
-        raise ValidationError(
+        raise ResolutionError(
             f"Only approved compensation can be issued; this one is {locked.get_status_display().lower()}."
         )
     locked.status = CompensationStatus.ISSUED
@@ -350,16 +341,15 @@ def issue_compensation(
 def cancel_compensation(*, compensation: Compensation, actor: User, reason: str) -> Compensation:
     """Withdraw a requested or approved compensation; its budget is given back. Issued money stays."""
     if not reason.strip():
-        raise ValidationError({"reason": "Say why it is cancelled."})
+        raise ResolutionError("Say why it is cancelled.", field="reason")
     locked = _locked_for_decision(compensation)
-    if not can_work_on(actor, locked.complaint):
-        raise PermissionDenied("You cannot work on this case.")
+    _require_work_on(actor, locked.complaint)
     if locked.status not in (CompensationStatus.PROPOSED, CompensationStatus.APPROVED):
-        raise ValidationError(
+        raise ResolutionError(
             f"A compensation that is {locked.get_status_display().lower()} cannot be cancelled."
         )
     was_waiting = locked.status == CompensationStatus.PROPOSED
-    _release_budget(compensation=locked)
+    release_budget(compensation=locked)
     locked.status = CompensationStatus.CANCELLED
     locked.decision_reason = reason.strip()
     locked.save(update_fields=["status", "decision_reason", "budget_month"])

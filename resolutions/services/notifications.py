@@ -1,16 +1,21 @@
 """Emails this app writes to the outbox, each in the transaction of the change that causes it."""
 
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from accounts.roles import Role
 from complaints.models import Complaint
 from complaints.services.notifications import case_url
 from outbox.models import Audience
 from outbox.services import queue_email
 from portal.emails import absolute_url
 from resolutions.conf import choice_link_max_age
-from resolutions.models import COMMITTED_STATUSES, Compensation, Resolution, SolutionOffered
+from resolutions.models import (
+    COMMITTED_STATUSES,
+    Compensation,
+    CompensationStatus,
+    Resolution,
+    SolutionOffered,
+)
+from resolutions.services.approvers import approvers_to_ask
 
 
 def queue_resolution_confirmation(*, resolution: Resolution) -> None:
@@ -37,16 +42,10 @@ def queue_resolution_confirmation(*, resolution: Resolution) -> None:
 
 
 def queue_approval_request(*, compensation: Compensation) -> None:
-    """Ask every supervisor with an email address to decide on a compensation above a limit."""
+    """Ask everyone who may decide (`approvers_to_ask`: supervisors, or admins above the
+    supervisor limit) to decide on a compensation above the proposer's limit."""
     complaint = compensation.complaint
-    approvers = (
-        get_user_model()
-        .objects.filter(groups__name=Role.SUPERVISOR, is_active=True)
-        .exclude(email="")
-        .exclude(pk=compensation.proposed_by_id)
-        .distinct()
-    )
-    for approver in approvers:
+    for approver in approvers_to_ask(compensation):
         queue_email(
             key=f"approval-request:{compensation.pk}:{approver.pk}",
             to=approver.email,
@@ -90,6 +89,29 @@ def queue_owner_choice(*, offer: SolutionOffered) -> None:
         to=owner.email,
         template="resolutions/email/customer_choice",
         context={"offer": offer, "complaint": complaint, "case_url": case_url(complaint)},
+        reference=complaint.reference,
+        case_id=complaint.pk,
+        audience=Audience.STAFF,
+    )
+
+
+def queue_decision_notice(*, compensation: Compensation) -> None:
+    """Tell the agent who proposed a compensation what was decided, by whom and why."""
+    complaint = compensation.complaint
+    proposer = compensation.proposed_by
+    if not proposer.is_active:
+        return
+    queue_email(
+        key=f"compensation-decision:{compensation.pk}",
+        to=proposer.email,
+        template="resolutions/email/compensation_decision",
+        context={
+            "compensation": compensation,
+            "complaint": complaint,
+            "approved": compensation.status == CompensationStatus.APPROVED,
+            "decided_by": compensation.approved_by,
+            "case_url": case_url(complaint),
+        },
         reference=complaint.reference,
         case_id=complaint.pk,
         audience=Audience.STAFF,

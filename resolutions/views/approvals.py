@@ -1,28 +1,22 @@
-"""The supervisors' approval queue."""
+"""The approval queue: each request with what a decision needs, approved or rejected with a note."""
+
+from typing import cast
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.permissions import role_required
 from accounts.roles import Role
-from complaints.access import visible_cases_q
 from resolutions.forms import DecisionForm
-from resolutions.models import Compensation, CompensationStatus
+from resolutions.models import Compensation
+from resolutions.selectors import approval_queue
+from resolutions.services.approvers import requests_awaiting
 from resolutions.services.compensation import approve_compensation, reject_compensation
-from resolutions.services.policies import grant_limit
-
-
-def _awaiting(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return (
-        Compensation.objects.filter(
-            visible_cases_q(request.user, via="complaint"), status=CompensationStatus.PROPOSED
-        )
-        .select_related("complaint__customer", "complaint__category", "kind", "proposed_by", "policy")
-        .order_by("proposed_at")
-    )
+from resolutions.views.refusals import attempt
 
 
 @require_safe  # a page to read: other methods are refused, never acted on
@@ -31,37 +25,54 @@ def approvals(request: HttpRequest) -> HttpResponse:
     return _render(request)
 
 
-def _render(request: HttpRequest, *, bound: DecisionForm | None = None, pk: int = 0) -> HttpResponse:
+def _render(
+    request: HttpRequest, *, bound: DecisionForm | None = None, refused: Compensation | None = None
+) -> HttpResponse:
     """The queue; after a refused decision, that row keeps the bound form (the choice and the
-    reason typed) with the error beside it."""
+    note typed) with the error beside it."""
+    queue = approval_queue(request.user, now=timezone.now())
     rows = [
         (
-            c,
-            grant_limit(request.user, c.policy),
-            bound if c.pk == pk and bound else DecisionForm(prefix=f"c{c.pk}"),
+            r,
+            bound
+            if refused and r.compensation.pk == refused.pk
+            else DecisionForm(prefix=f"c{r.compensation.pk}"),
         )
-        for c in _awaiting(request)[:100]
+        for r in queue.requests
     ]
     status = 400 if bound is not None else 200
-    return render(request, "resolutions/approvals.html", {"rows": rows}, status=status)
+    # A refusal on a request this user's queue does not list (one only an admin may decide).
+    listed = refused is not None and any(r.compensation.pk == refused.pk for r in queue.requests)
+    elsewhere = (refused, bound) if refused is not None and not listed else None
+    context = {
+        "rows": rows,
+        "waiting_for_an_admin": queue.waiting_for_an_admin,
+        "refused_elsewhere": elsewhere,
+    }
+    return render(request, "resolutions/approvals.html", context, status=status)
 
 
 @require_POST
 @role_required(Role.SUPERVISOR)
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
-    compensation = get_object_or_404(_awaiting(request), pk=pk)
+    compensation = get_object_or_404(
+        requests_awaiting(request.user).select_related("complaint", "policy", "proposed_by"), pk=pk
+    )
     form = DecisionForm(request.POST, prefix=f"c{pk}")
     if form.is_valid():
         decision = form.cleaned_data["decision"]
         service = approve_compensation if decision == "approve" else reject_compensation
-        try:
-            service(compensation=compensation, actor=request.user, reason=form.cleaned_data["reason"])  # type: ignore[operator,arg-type]
-        except ValidationError as error:
-            # A refusal about a field (the reason) goes beside it; any other above the form.
-            about_fields = hasattr(error, "error_dict") and set(error.error_dict) <= set(form.fields)
-            form.add_error(None, error if about_fields else error.messages)
-        else:
+        actor = cast(User, request.user)  # behind role_required: a signed-in staff member
+        decided = attempt(
+            lambda: service(compensation=compensation, actor=actor, reason=form.cleaned_data["reason"]),
+            forms_in_order=[form],
+        )
+        if decided is not None:
             verb = "approved" if decision == "approve" else "rejected"
-            messages.success(request, f"Compensation on {compensation.complaint.reference} {verb}.")
+            proposer = compensation.proposed_by
+            who = proposer.get_full_name() or proposer.get_username()
+            messages.success(
+                request, f"Compensation on {compensation.complaint.reference} {verb}; {who} is told."
+            )
             return redirect("resolutions:approvals")
-    return _render(request, bound=form, pk=pk)
+    return _render(request, bound=form, refused=compensation)

@@ -3,8 +3,6 @@
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,7 +10,6 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import role_required
 from complaints.access import visible_cases_q
-from complaints.errors import ComplaintError
 from complaints.models import Complaint
 from complaints.services.reopening import reopen_complaint
 from resolutions.forms import (
@@ -23,12 +20,13 @@ from resolutions.forms import (
     ResolveForm,
     solution_formset,
 )
-from resolutions.models import Compensation, SolutionOffered
+from resolutions.models import Compensation, CompensationKind, SolutionOffered
 from resolutions.services.choices import send_solution_options
 from resolutions.services.compensation import issue_compensation, propose_compensation
 from resolutions.services.policies import applicable_policy, budget_status
 from resolutions.services.resolving import CompensationInput, StepsTaken, resolve_complaint
-from resolutions.views.common import case_to_work_on, show_errors, solution_inputs
+from resolutions.views.common import case_to_work_on, solution_inputs
+from resolutions.views.refusals import attempt
 
 
 def _case_url(complaint: Complaint) -> str:
@@ -53,9 +51,9 @@ def resolve(request: HttpRequest, reference: str) -> HttpResponse:
     compensation = CompensationForm(data, prefix="compensation")
     if request.method == "POST" and form.is_valid() & solutions.is_valid() & compensation.is_valid():
         inputs, index_of_row = solution_inputs(solutions.filled_forms())
-        try:
-            comp = compensation.cleaned_data if compensation.is_filled else None
-            resolution = resolve_complaint(
+        comp = compensation.cleaned_data if compensation.is_filled else None
+        resolution = attempt(
+            lambda: resolve_complaint(
                 complaint=complaint,
                 actor=request.user,  # type: ignore[arg-type]
                 idempotency_key=form.cleaned_data["idempotency_key"],
@@ -67,13 +65,10 @@ def resolve(request: HttpRequest, reference: str) -> HttpResponse:
                 preventable=form.cleaned_data["preventable"],
                 lesson_learned=form.cleaned_data["lesson_learned"],
                 compensation=CompensationInput(**comp) if comp else None,
-            )
-        except (ValidationError, ComplaintError) as error:
-            show_errors(
-                error if isinstance(error, ValidationError) else ValidationError(str(error)),
-                [form, compensation],
-            )
-        else:
+            ),
+            forms_in_order=[form, compensation],
+        )
+        if resolution is not None:
             if resolution.status == "awaiting_approval":
                 messages.success(
                     request,
@@ -92,6 +87,7 @@ def resolve(request: HttpRequest, reference: str) -> HttpResponse:
             "solutions": solutions,
             "compensation": compensation,
             "open_offers": open_offers,
+            "money_kinds": list(CompensationKind.objects.filter(is_money=True, is_active=True)),
             **_policy_context(complaint),
         },
     )
@@ -103,8 +99,8 @@ def propose(request: HttpRequest, reference: str) -> HttpResponse:
     form = ProposeCompensationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            granted = propose_compensation(
+        granted = attempt(
+            lambda: propose_compensation(
                 complaint=complaint,
                 actor=request.user,  # type: ignore[arg-type]
                 kind=data["kind"],
@@ -112,15 +108,15 @@ def propose(request: HttpRequest, reference: str) -> HttpResponse:
                 currency=data["currency"],
                 reason=data["reason"],
                 idempotency_key=data["idempotency_key"],
-            )
-        except ValidationError as error:
-            show_errors(error, [form])
-        else:
+            ),
+            forms_in_order=[form],
+        )
+        if granted is not None:
             messages.success(
                 request,
                 "Compensation approved within your limit."
                 if granted.status == "approved"
-                else "Compensation sent to the supervisors for approval.",
+                else "Compensation sent for approval: the people who may approve it are emailed.",
             )
             return redirect(_case_url(complaint))
     return render(
@@ -137,11 +133,11 @@ def send_options(request: HttpRequest, reference: str) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST" and solutions.is_valid():
         inputs, _ = solution_inputs(solutions.filled_forms())
-        try:
-            send_solution_options(complaint=complaint, actor=request.user, solutions=inputs)  # type: ignore[arg-type]
-        except ValidationError as error:
-            errors = error.messages
-        else:
+        sent = attempt(
+            lambda: send_solution_options(complaint=complaint, actor=request.user, solutions=inputs),  # type: ignore[arg-type]
+            into=errors,
+        )
+        if sent is not None:
             messages.success(request, "The options are on their way to the customer.")
             return redirect(_case_url(complaint))
     return render(
@@ -156,11 +152,15 @@ def reopen(request: HttpRequest, reference: str) -> HttpResponse:
     complaint = case_to_work_on(request, reference)
     form = ReasonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            reopen_complaint(complaint=complaint, reason=form.cleaned_data["reason"], actor=request.user)  # type: ignore[arg-type]
-        except ComplaintError as error:
-            form.add_error(None, str(error))
-        else:
+        reopened = attempt(
+            lambda: reopen_complaint(
+                complaint=complaint,
+                reason=form.cleaned_data["reason"],
+                actor=request.user,  # type: ignore[arg-type]
+            ),
+            forms_in_order=[form],
+        )
+        if reopened is not None:
             messages.success(request, "Case reopened. Its compensation records stay as they were.")
             return redirect(_case_url(complaint))
     return render(request, "resolutions/reopen.html", {"complaint": complaint, "form": form})
@@ -177,16 +177,15 @@ def issue(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = IssueForm(request.POST)
     if form.is_valid():
-        try:
-            with transaction.atomic():
-                issue_compensation(
-                    compensation=compensation,
-                    actor=request.user,  # type: ignore[arg-type]
-                    external_reference=form.cleaned_data["external_reference"],
-                )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
+        issued = attempt(
+            lambda: issue_compensation(
+                compensation=compensation,
+                actor=request.user,  # type: ignore[arg-type]
+                external_reference=form.cleaned_data["external_reference"],
+            ),
+            request=request,
+        )
+        if issued is not None:
             messages.success(request, "Compensation marked as issued.")
     else:
         messages.error(request, "Enter the external reference of the payment or shipment.")

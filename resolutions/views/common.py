@@ -1,5 +1,5 @@
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -17,20 +17,6 @@ def case_to_work_on(request: HttpRequest, reference: str) -> Complaint:
     if not can_work_on(request.user, complaint):
         raise PermissionDenied("Only the case's owner or a supervisor can do this.")
     return complaint
-
-
-def show_errors(error: ValidationError, forms_in_order: list[forms.Form]) -> None:
-    """Put a service's refusal beside the field it is about, or at the top of the first form."""
-    first = forms_in_order[0]
-    if not hasattr(error, "error_dict"):
-        first.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        target = next((f for f in forms_in_order if field in f.fields), None)
-        if target is None:
-            first.add_error(None, errors)
-        else:
-            target.add_error(field, errors)
 
 
 def solution_inputs(rows: list[tuple[int, forms.Form]]) -> tuple[list[SolutionInput], dict[int, int]]:

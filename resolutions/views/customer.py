@@ -1,6 +1,5 @@
 """The customer's page to pick a solution: signed, expiring link; GET shows, only POST acts."""
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
@@ -11,6 +10,7 @@ from portal.signing import LinkError, read_link_id
 from resolutions.conf import choice_link_max_age
 from resolutions.models import SolutionOffered
 from resolutions.services.choices import CHOICE_PURPOSE, record_customer_choice
+from resolutions.views.refusals import attempt
 
 
 @require_http_methods(["GET", "POST"])
@@ -27,17 +27,18 @@ def choose(request: HttpRequest, token: str) -> HttpResponse:
     error = ""
     chosen = next((o for o in offers if o.chosen), None)
     if request.method == "POST":
-        try:
-            solution_id = int(request.POST.get("solution", "0"))
-            if not 0 < solution_id < 2**63:
-                raise ValueError("not an id")
-            chosen = record_customer_choice(complaint=complaint, solution_id=solution_id)
-        except ValueError:
-            error = "Choose one of the options shown."
-        except ValidationError as refusal:
-            error = " ".join(refusal.messages)
-        else:
-            return render(request, "resolutions/choose_done.html", {"complaint": complaint, "chosen": chosen})
+        solution_id = _posted_id(request.POST.get("solution", ""))
+        refusals: list[str] = []
+        picked = (
+            attempt(
+                lambda: record_customer_choice(complaint=complaint, solution_id=solution_id), into=refusals
+            )
+            if solution_id
+            else None
+        )
+        if picked is not None:
+            return render(request, "resolutions/choose_done.html", {"complaint": complaint, "chosen": picked})
+        error = " ".join(refusals) or "Choose one of the options shown."
     return render(
         request,
         "resolutions/choose.html",
@@ -49,3 +50,10 @@ def choose(request: HttpRequest, token: str) -> HttpResponse:
             "is_open": complaint.status in OPEN_STATUSES,
         },
     )
+
+
+def _posted_id(value: str) -> int:
+    """A row id as posted, or 0 for anything that cannot be one (the page then asks again)."""
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
+        return 0
+    return int(value)

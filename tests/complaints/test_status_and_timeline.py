@@ -36,7 +36,7 @@ def test_a_status_change_is_on_the_timeline_with_who_when_from_to_and_note(agent
         "Called back.",
     )
     page = agent_client.get(f"/cases/{complaint.reference}/").content.decode()
-    assert "new → acknowledged" in page
+    assert "New → Acknowledged" in page  # labels, not codes
     assert "Called back." in page
 
 

@@ -60,6 +60,7 @@ def test_an_agent_opens_a_call_due_from_the_list(browser) -> None:
     browser.wait_for_text("Record the outcome")
     browser.assert_page_is_clean()
     browser.field("Reached, satisfied").click()
+    browser.field("4: Satisfied").click()
     browser.click_button("Record outcome")
     browser.wait_for_text("Call outcome recorded")
     assert FollowUp.objects.get().state == State.ANSWERED

@@ -75,7 +75,10 @@ def test_a_call_on_a_case_whose_owner_left_goes_to_the_team_list(client) -> None
     team_section = page.split("Team calls", 1)[1]
     assert followup.complaint.reference in team_section
 
-    client.post(f"/followups/calls/{followup.pk}/", {"outcome": CallOutcome.SATISFIED, "note": ""})
+    client.post(
+        f"/followups/calls/{followup.pk}/",
+        {"outcome": CallOutcome.SATISFIED, "satisfaction": "4", "note": ""},
+    )
     followup.refresh_from_db()
     assert followup.state == State.ANSWERED and followup.called_by == colleague
 
@@ -88,7 +91,7 @@ def test_reached_and_satisfied_is_recorded_on_the_timeline(client) -> None:
 
     response = client.post(
         f"/followups/calls/{followup.pk}/",
-        {"outcome": CallOutcome.SATISFIED, "note": "All good now"},
+        {"outcome": CallOutcome.SATISFIED, "satisfaction": "5", "note": "All good now"},
         follow=True,
     )
 
@@ -159,3 +162,73 @@ def test_calls_due_needs_a_staff_role(client) -> None:
     client.force_login(UserFactory())
     assert client.get("/followups/calls/").status_code == 403
     assert client.get("/followups/failed/").status_code == 403
+
+
+@time_machine.travel(DUE, tick=False)
+def test_a_call_records_the_same_answer_as_the_email_survey_so_both_are_counted(client) -> None:
+    agent = AgentFactory()
+    followup = call_on(owner=agent)
+    client.force_login(agent)
+
+    client.post(f"/followups/calls/{followup.pk}/", {"outcome": CallOutcome.SATISFIED, "satisfaction": "4"})
+
+    followup.refresh_from_db()
+    assert (followup.state, followup.answer_resolved, followup.answer_satisfaction) == (
+        State.ANSWERED,
+        True,
+        4,
+    )
+    event = followup.complaint.events.filter(kind=EventKind.FOLLOWUP).latest("id")
+    assert event.data["resolved"] is True and event.data["satisfaction"] == 4
+    assert "Resolved, satisfaction 4/5." in event.note
+    # What insights read: answered follow-ups with a score, whatever the channel.
+    answered = FollowUp.objects.filter(state=State.ANSWERED, answer_satisfaction__isnull=False)
+    assert list(answered.values_list("channel", "answer_resolved", "answer_satisfaction")) == [
+        (Channel.CALL, True, 4)
+    ]
+
+
+@time_machine.travel(DUE, tick=False)
+def test_a_customer_reached_is_asked_how_satisfied_they_are_before_the_outcome_is_recorded(client) -> None:
+    agent = AgentFactory()
+    followup = call_on(owner=agent)
+    client.force_login(agent)
+
+    refused = client.post(
+        f"/followups/calls/{followup.pk}/", {"outcome": CallOutcome.NOT_SATISFIED, "note": "Still no refund"}
+    )
+
+    page = refused.content.decode()
+    assert "Ask how satisfied they are, from 1 to 5." in page
+    assert "Still no refund" in page  # what was typed is kept
+    followup.refresh_from_db()
+    assert followup.state == State.SCHEDULED
+
+
+@time_machine.travel(DUE, tick=False)
+def test_not_resolved_on_the_phone_reopens_the_case_as_the_survey_does(client) -> None:
+    agent = AgentFactory()
+    followup = call_on(owner=agent)
+    client.force_login(agent)
+
+    client.post(
+        f"/followups/calls/{followup.pk}/",
+        {"outcome": CallOutcome.NOT_SATISFIED, "satisfaction": "2", "note": "Refund never came"},
+    )
+
+    followup.refresh_from_db()
+    assert (followup.answer_resolved, followup.answer_satisfaction) == (False, 2)
+    followup.complaint.refresh_from_db()
+    assert followup.complaint.status == Status.REOPENED
+
+
+@time_machine.travel(DUE, tick=False)
+def test_nobody_reached_records_no_satisfaction(client) -> None:
+    agent = AgentFactory()
+    followup = call_on(owner=agent)
+    client.force_login(agent)
+
+    client.post(f"/followups/calls/{followup.pk}/", {"outcome": CallOutcome.NO_ANSWER, "satisfaction": "5"})
+
+    followup.refresh_from_db()
+    assert (followup.state, followup.answer_satisfaction) == (State.SCHEDULED, None)

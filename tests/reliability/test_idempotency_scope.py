@@ -4,10 +4,10 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
 
 from complaints.models import Status
 from complaints.services.transitions import change_status
+from resolutions.errors import ResolutionError
 from resolutions.models import Compensation, CompensationPolicy, Resolution
 from resolutions.services.compensation import propose_compensation
 from tests.factories import AgentFactory, CategoryFactory, CompensationPolicyFactory, ComplaintFactory, kind
@@ -47,7 +47,7 @@ def test_a_resolution_key_sent_with_someone_elses_case_is_refused_not_answered(c
     key = uuid.uuid4()
     resolve(_investigating(alex, category), alex, idempotency_key=key)
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ResolutionError, match="cannot work on this case"):
         resolve(_investigating(alex, category), sam, idempotency_key=key)
 
 
@@ -57,7 +57,7 @@ def test_a_resolution_key_reused_on_another_of_ones_own_cases_is_refused(categor
     resolve(_investigating(alex, category), alex, idempotency_key=key)
     second = _investigating(alex, category)
 
-    with pytest.raises(ValidationError, match="already sent for another case"):
+    with pytest.raises(ResolutionError, match="already sent for another case"):
         resolve(second, alex, idempotency_key=key)
 
     assert not Resolution.objects.filter(complaint=second).exists()
@@ -80,7 +80,7 @@ def test_a_compensation_key_sent_with_someone_elses_case_is_refused_not_answered
     key = uuid.uuid4()
     _propose(_investigating(alex, category), alex, key)
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ResolutionError, match="cannot work on this case"):
         _propose(_investigating(alex, category), sam, key)
 
 
@@ -93,6 +93,6 @@ def test_a_compensation_key_reused_on_another_case_is_refused_and_a_double_submi
     first = _propose(case, alex, key)
 
     assert _propose(case, alex, key).pk == first.pk
-    with pytest.raises(ValidationError, match="already sent for another case"):
+    with pytest.raises(ResolutionError, match="already sent for another case"):
         _propose(_investigating(alex, category), alex, key)
     assert Compensation.objects.count() == 1

@@ -5,9 +5,9 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection
 
+from resolutions.errors import ResolutionError
 from resolutions.models import BudgetUsage, CompensationPolicy, CompensationStatus, Resolution
 from resolutions.services.compensation import approve_compensation, propose_compensation
 from resolutions.services.policies import derived_budget_usage, month_of
@@ -84,7 +84,7 @@ def test_two_supervisors_approving_at_once_cannot_overspend_the_budget() -> None
         ]
     )
 
-    refused = [r for r in results if isinstance(r, ValidationError)]
+    refused = [r for r in results if isinstance(r, ResolutionError)]
     assert len(refused) == 1, results
     assert "Only 50.00 GBP is left" in refused[0].messages[0]
     statuses = sorted(type(c).objects.get(pk=c.pk).status for c in waiting)
@@ -122,7 +122,7 @@ def test_many_agents_granting_at_once_spend_exactly_up_to_the_budget() -> None:
         ]
     )
 
-    assert sum(isinstance(r, ValidationError) for r in results) == 2, results
+    assert sum(isinstance(r, ResolutionError) for r in results) == 2, results
     ledger = BudgetUsage.objects.get(category=category)
     assert ledger.committed == Decimal("90.00")
     assert derived_budget_usage(category_id=category.pk, month=ledger.month, currency="GBP") == Decimal(

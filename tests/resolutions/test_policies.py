@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
+from resolutions.errors import ResolutionError
 from resolutions.models import CompensationPolicy
 from resolutions.services.compensation import check_amount
 from resolutions.services.policies import applicable_policy, pick_most_specific
@@ -124,5 +125,5 @@ def test_any_positive_amount_in_cents_is_accepted_unchanged(amount) -> None:
 
 @given(st.decimals(allow_nan=False, allow_infinity=False, max_value=Decimal("-0.01")))
 def test_any_negative_amount_is_refused(amount) -> None:
-    with pytest.raises(ValidationError, match="negative"):
+    with pytest.raises(ResolutionError, match="negative"):
         check_amount(amount, zero_allowed=True)

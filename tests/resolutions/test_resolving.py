@@ -4,13 +4,13 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from complaints.models import EventKind, Status
 from complaints.services.reopening import reopen_complaint
 from followups.models import FollowUp
 from outbox.models import Message
 from outbox.testing import flush_outbox
+from resolutions.errors import ResolutionError
 from resolutions.models import CompensationStatus, RecoveryStep, Resolution, ResolutionStatus
 from resolutions.services.compensation import approve_compensation, reject_compensation
 from resolutions.services.resolving import CompensationInput, SolutionInput, StepsTaken, resolve_complaint
@@ -35,7 +35,7 @@ def resolve(case, actor, **overrides):
         "idempotency_key": uuid.uuid4(),
         "steps": ALL_STEPS,
         "solutions": two_solutions(),
-        "chosen": 1,
+        "chosen": 0,  # the replacement: not money, so no compensation is derived
         "outcome": "Refunded in full; courier briefed.",
         "root_cause": root_cause("delivery"),
         "preventable": True,
@@ -69,8 +69,8 @@ def test_resolving_records_everything_resolves_the_case_and_schedules_its_follow
     assert case.outcome == "Refunded in full; courier briefed."
     assert resolution.status == ResolutionStatus.COMPLETED
     assert [(s.details, s.chosen) for s in resolution.solutions.order_by("id")] == [
-        ("New kettle by Friday", False),
-        ("Full refund", True),
+        ("New kettle by Friday", True),
+        ("Full refund", False),
     ]
     assert resolution.root_cause.code == "delivery" and resolution.preventable
     assert followup_calls == [case.pk]
@@ -94,7 +94,7 @@ def test_the_confirmation_email_tells_the_customer_what_was_agreed(case, agent, 
     assert message.to == [case.customer.email]
     assert case.reference in message.subject
     assert "Refunded in full; courier briefed." in message.body
-    assert "Refund: Full refund" in message.body
+    assert "Replacement: New kettle by Friday" in message.body
     assert "20.00 GBP" in message.body
 
 
@@ -110,9 +110,9 @@ def test_a_double_submit_creates_one_resolution(case, agent, followup_calls) -> 
 
 def test_required_recovery_steps_are_configurable(case, agent) -> None:
     without_apology = StepsTaken(listened=True, emotion_acknowledged=True, ownership_taken=True)
-    with pytest.raises(ValidationError) as excinfo:
+    with pytest.raises(ResolutionError) as excinfo:
         resolve(case, agent, steps=without_apology)
-    assert "apology_given" in excinfo.value.message_dict
+    assert "apology_given" in excinfo.value.errors
     assert not Resolution.objects.exists()
 
     RecoveryStep.objects.filter(code="apology_given").update(is_required=False)
@@ -133,9 +133,9 @@ def test_required_recovery_steps_are_configurable(case, agent) -> None:
 def test_an_incomplete_resolution_is_refused_and_nothing_is_saved(case, agent, overrides, field) -> None:
     if overrides.get("solutions") == "one with a negative value":
         overrides = {"solutions": [SolutionInput(kind=kind("refund"), details="Refund", value=Decimal("-1"))]}
-    with pytest.raises(ValidationError) as excinfo:
+    with pytest.raises(ResolutionError) as excinfo:
         resolve(case, agent, **overrides)
-    assert field in excinfo.value.message_dict
+    assert field in excinfo.value.errors
     case.refresh_from_db()
     assert case.status == Status.INVESTIGATING
     assert not Resolution.objects.exists() and not case.solutions.exists()
@@ -153,7 +153,7 @@ def test_a_case_cannot_be_resolved_while_a_compensation_awaits_approval(case, ag
         reason="Ruined birthday",
         idempotency_key=uuid.uuid4(),
     )
-    with pytest.raises(ValidationError, match="awaits approval"):
+    with pytest.raises(ResolutionError, match="awaits approval"):
         resolve(case, agent)
     assert not Resolution.objects.exists()
 

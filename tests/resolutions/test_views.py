@@ -66,7 +66,7 @@ def test_the_resolve_page_shows_the_policy_its_suggestion_and_the_budget_left(cl
 
     assert "Deliveries policy" in page
     assert "Refund the delivery charge." in page
-    assert "4970.00 GBP" in page
+    assert "4,970.00 GBP" in page
     assert 'name="idempotency_key"' in page
 
 
@@ -161,7 +161,7 @@ def test_proposing_above_the_limit_puts_it_in_the_supervisors_queue(client, case
         },
         follow=True,
     )
-    assert "sent to the supervisors for approval" in response.content.decode()
+    assert "sent for approval" in response.content.decode()
 
     client.force_login(supervisor)
     queue = client.get(reverse("resolutions:approvals")).content.decode()

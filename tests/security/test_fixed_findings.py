@@ -13,6 +13,7 @@ from complaints.services.case_emails import render_canned_response
 from complaints.services.ownership import claim_complaint
 from followups.services.emails import SURVEY_PURPOSE, UNSUBSCRIBE_PURPOSE
 from portal.signing import make_link_token
+from resolutions.errors import ResolutionError
 from resolutions.models import SolutionOffered
 from resolutions.services.choices import CHOICE_PURPOSE
 from tests.factories import AgentFactory, CannedResponseFactory, ComplaintFactory, kind, public_category
@@ -71,7 +72,7 @@ def test_six_solution_rows_are_accepted(client, case, agent) -> None:
 def test_the_service_refuses_more_than_six_solutions_whatever_the_form() -> None:
     from resolutions.services.resolving import SolutionInput, check_solutions
 
-    with pytest.raises(ValidationError, match="at most 6"):
+    with pytest.raises(ResolutionError, match="at most 6"):
         check_solutions([SolutionInput(kind=kind("refund"), details="x")] * 7)
 
 
@@ -245,7 +246,7 @@ def test_a_colleagues_call_outcome_is_refused_with_the_reason_and_what_was_typed
     client.force_login(world.other_agent)
     response = client.post(
         reverse("followups:call", args=[world.call.pk]),
-        {"outcome": "satisfied", "note": "She is happy now " + uuid.uuid4().hex},
+        {"outcome": "satisfied", "satisfaction": "5", "note": "She is happy now " + uuid.uuid4().hex},
     )
     page = response.content.decode()
     assert response.status_code == 400

@@ -1,0 +1,105 @@
+"""This app's panels on the complaints app's pages, registered in `ResolutionsConfig.ready()`
+(see `complaints.panels`)."""
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, Sum
+from django.http import HttpRequest
+from django.utils import timezone
+
+from accounts.roles import Role, has_role
+from complaints.access import can_work_on
+from complaints.models import Complaint, Customer, Status
+from complaints.panels import register
+from complaints.states import ALLOWED_TRANSITIONS
+from resolutions.forms import IssueForm
+from resolutions.models import (
+    COMMITTED_STATUSES,
+    Compensation,
+    CompensationStatus,
+    RecoveryStep,
+    Resolution,
+    SolutionOffered,
+)
+from resolutions.selectors import recent_decisions
+from resolutions.services.approvers import requests_for
+
+
+def register_panels() -> None:
+    register("case_actions", "resolutions/_case_actions.html", case_actions, order=10)
+    register("case_page", "resolutions/_case_panel.html", case_panel, order=10)
+    register("home", "resolutions/_home_panel.html", home_panel, order=10)
+    register("customer", "resolutions/_customer_panel.html", customer_panel, order=10)
+
+
+def _user(request: HttpRequest | None) -> Any:
+    return getattr(request, "user", None)
+
+
+def case_actions(request: HttpRequest | None, complaint: Complaint) -> dict[str, Any] | None:
+    """Resolve, propose, send options, reopen: shown with the case's other actions."""
+    user = _user(request)
+    if user is None or not can_work_on(user, complaint):
+        return None
+    waiting = Compensation.objects.filter(complaint=complaint, status=CompensationStatus.PROPOSED).exists()
+    return {
+        "complaint": complaint,
+        "can_resolve": Status.RESOLVED in ALLOWED_TRANSITIONS[complaint.status] and not waiting,
+        "can_reopen": Status.REOPENED in ALLOWED_TRANSITIONS[complaint.status],
+        "is_open": complaint.is_open,
+    }
+
+
+def case_panel(request: HttpRequest | None, complaint: Complaint) -> dict[str, Any]:
+    user = _user(request)
+    may_act = user is not None and can_work_on(user, complaint)
+    return {
+        "complaint": complaint,
+        "resolutions": list(
+            Resolution.objects.filter(complaint=complaint)
+            .select_related("root_cause", "resolved_by")
+            .prefetch_related(Prefetch("solutions", queryset=SolutionOffered.objects.select_related("kind")))
+        ),
+        "compensations": list(
+            Compensation.objects.filter(complaint=complaint).select_related(
+                "kind", "proposed_by", "approved_by", "issued_by"
+            )
+        ),
+        "open_offers": list(
+            SolutionOffered.objects.filter(complaint=complaint, resolution__isnull=True).select_related(
+                "kind"
+            )
+        ),
+        "may_act": may_act,
+        "issue_form": IssueForm(),
+        "recovery_steps": list(RecoveryStep.objects.all()) if complaint.is_open and may_act else [],
+        **customer_panel(request, complaint.customer),
+    }
+
+
+def home_panel(request: HttpRequest | None, _: object = None) -> dict[str, Any] | None:
+    """Approvals waiting (for those who decide) and decisions on what this user proposed."""
+    user = _user(request)
+    if user is None or not user.is_authenticated:
+        return None
+    decisions = recent_decisions(user, now=timezone.now())
+    if not has_role(user, Role.SUPERVISOR):
+        return {"show": False, "decisions": decisions}
+    waiting = requests_for(user).select_related("complaint", "kind")
+    return {
+        "show": True,
+        "count": waiting.count(),
+        "oldest": list(waiting.order_by("proposed_at")[:5]),
+        "decisions": decisions,
+    }
+
+
+def customer_panel(request: HttpRequest | None, customer: Customer) -> dict[str, Any]:
+    """The customer's lifetime compensation, shown wherever an agent looks at a customer."""
+    totals = list(
+        Compensation.objects.filter(complaint__customer=customer, status__in=list(COMMITTED_STATUSES))
+        .values("currency")
+        .annotate(total=Sum("amount"), count=Count("pk"))
+        .order_by("currency")
+    )
+    return {"customer": customer, "totals": totals}

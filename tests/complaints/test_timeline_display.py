@@ -1,0 +1,33 @@
+"""The case page's timeline reads in words: status labels rather than codes, and a transfer names
+the person who owns the case now."""
+
+import pytest
+
+from complaints.models import Status
+from complaints.services.ownership import transfer_complaint
+from complaints.services.transitions import change_status
+from tests.factories import AgentFactory, ComplaintFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_status_change_reads_with_the_statuses_labels(agent_client, agent) -> None:
+    complaint = ComplaintFactory(owner=agent, status=Status.INVESTIGATING)
+    change_status(complaint=complaint, to_status=Status.SOLUTION_PROPOSED, actor=agent)
+
+    page = agent_client.get(f"/cases/{complaint.reference}/").content.decode()
+
+    assert "Investigating → Solution proposed" in page
+    assert "solution_proposed" not in page.split('class="timeline')[1].split("</ol>")[0]
+
+
+def test_a_transfer_names_the_new_owner(agent_client, agent) -> None:
+    complaint = ComplaintFactory(owner=agent)
+    colleague = AgentFactory(first_name="Sam", last_name="Second")
+    transfer_complaint(complaint=complaint, to_user=colleague, actor=agent, note="Sam knows this product.")
+
+    page = agent_client.get(f"/cases/{complaint.reference}/").content.decode()
+
+    timeline = page.split('class="timeline')[1].split("</ol>")[0]
+    assert "Now owned by Sam Second" in timeline
+    assert "Sam knows this product." in timeline

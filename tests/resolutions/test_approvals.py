@@ -1,0 +1,148 @@
+"""The approval queue shows what a decision needs; the proposer is told of the decision on their
+home page, by email and on the case."""
+
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from complaints.models import EventKind
+from outbox.models import Message
+from outbox.testing import flush_outbox
+from resolutions.models import CompensationStatus
+from resolutions.services.compensation import issue_compensation, propose_compensation
+from tests.factories import ComplaintFactory, CustomerFactory, kind
+
+pytestmark = pytest.mark.django_db
+
+
+def propose(case, actor, amount: str, *, reason: str = "Parcel lost twice."):
+    return propose_compensation(
+        complaint=case,
+        actor=actor,
+        kind=kind("refund"),
+        amount=Decimal(amount),
+        currency="GBP",
+        reason=reason,
+        idempotency_key=uuid.uuid4(),
+    )
+
+
+def decide(client, compensation, decision: str, note: str):
+    return client.post(
+        reverse("resolutions:decide", args=[compensation.pk]),
+        {f"c{compensation.pk}-decision": decision, f"c{compensation.pk}-reason": note},
+        follow=True,
+    )
+
+
+def test_a_request_shows_the_customer_the_complaint_what_they_want_what_they_were_given_the_limits_and_budget(
+    client, case, agent, supervisor, category
+) -> None:
+    case.customer.name = "Chinwe Okafor"
+    case.customer.save()
+    case.summary = "Kettle arrived broken; two calls unanswered."
+    case.desired_outcome = "A working kettle and an apology."
+    case.save()
+    earlier = ComplaintFactory(customer=case.customer, owner=agent, category=category)
+    given = propose(earlier, agent, "45.40")  # within the agent's limit: granted at once
+    issue_compensation(compensation=given, actor=agent, external_reference="TX-1")
+    propose(ComplaintFactory(customer=case.customer, owner=agent, category=category), agent, "100")
+    propose(case, agent, "120")
+    client.force_login(supervisor)
+
+    page = client.get(reverse("resolutions:approvals")).content.decode()
+
+    assert "Chinwe Okafor" in page
+    assert "Kettle arrived broken; two calls unanswered." in page
+    assert "A working kettle and an apology." in page
+    assert f"Refund of 45.40 GBP on {earlier.reference} (issued" in page  # money, not 45.400000
+    assert (
+        "Limits per case</dt><dd>agents 50.00 GBP, supervisors 250.00 GBP, hard maximum 1,000.00 GBP" in page
+    )
+    # Spent this month: the 45.40 granted; the two requests are not spent yet.
+    assert "4,954.60 GBP of 5,000.00 GBP" in page
+    assert "Case total if approved</dt><dd>120.00 GBP" in page
+
+
+def test_the_approvals_page_reads_a_fixed_number_of_queries_whatever_the_number_of_requests(
+    client, case, agent, supervisor, category, django_assert_max_num_queries
+) -> None:
+    for number in range(8):
+        customer = CustomerFactory()
+        earlier = ComplaintFactory(customer=customer, owner=agent, category=category)
+        propose(earlier, agent, "10")
+        propose(ComplaintFactory(customer=customer, owner=agent, category=category), agent, f"{60 + number}")
+    client.force_login(supervisor)
+    client.get(reverse("resolutions:approvals"))  # session and roles warmed
+
+    with django_assert_max_num_queries(9):
+        page = client.get(reverse("resolutions:approvals")).content.decode()
+
+    assert page.count('class="card mb-3 approval-request"') == 8
+
+
+def test_approving_with_a_note_tells_the_agent_on_their_home_page_by_email_and_on_the_case(
+    client, case, agent, supervisor, mailoutbox
+) -> None:
+    waiting = propose(case, agent, "120")
+    client.force_login(supervisor)
+
+    response = decide(client, waiting, "approve", "Twice late: fair.")
+
+    assert "approved" in response.content.decode()
+    waiting.refresh_from_db()
+    assert waiting.status == CompensationStatus.APPROVED and waiting.decision_reason == "Twice late: fair."
+    event = case.events.filter(kind=EventKind.COMPENSATION).latest("id")
+    assert event.actor == supervisor and event.note == "Compensation approved: Twice late: fair."
+
+    notice = Message.objects.get(key=f"compensation-decision:{waiting.pk}")
+    assert notice.to == agent.email
+    flush_outbox()
+    (email,) = [m for m in mailoutbox if m.to == [agent.email]]
+    assert "approved" in email.subject and "120.00 GBP" in email.subject
+    assert "Twice late: fair." in email.body and case.reference in email.body
+
+    client.force_login(agent)
+    home = client.get("/").content.decode()
+    panel = home[home.index('id="decisions"') :]
+    assert case.reference in panel and "approved" in panel and "Twice late: fair." in panel
+    case_page = client.get(reverse("complaints:detail", args=[case.reference])).content.decode()
+    decision = case_page[case_page.index('class="decision"') :][:600]
+    assert "Approved by" in decision and "Twice late: fair." in decision
+    assert "Compensation approved: Twice late: fair." in case_page  # the timeline
+
+
+def test_rejecting_needs_a_note_which_the_agent_reads(client, case, agent, supervisor) -> None:
+    waiting = propose(case, agent, "120")
+    client.force_login(supervisor)
+
+    refused = decide(client, waiting, "reject", "")
+    assert refused.status_code == 400
+    assert "Give the reason for rejecting it" in refused.content.decode()
+
+    decide(client, waiting, "reject", "Above what the delay cost them.")
+
+    waiting.refresh_from_db()
+    assert waiting.status == CompensationStatus.REJECTED
+    assert Message.objects.filter(key=f"compensation-decision:{waiting.pk}", to=agent.email).count() == 1
+    client.force_login(agent)
+    panel = client.get("/").content.decode()
+    assert "rejected" in panel and "Above what the delay cost them." in panel
+
+
+def test_a_supervisor_is_told_why_they_cannot_decide_above_their_limit(
+    client, case, agent, supervisor
+) -> None:
+    waiting = propose(case, agent, "300")
+    client.force_login(supervisor)
+
+    queue = client.get(reverse("resolutions:approvals")).content.decode()
+    assert "1 request above the supervisor limit waits for an admin" in queue
+    refused = decide(client, waiting, "approve", "")
+
+    assert refused.status_code == 400
+    assert "an admin must decide" in refused.content.decode()
+    waiting.refresh_from_db()
+    assert waiting.status == CompensationStatus.PROPOSED
