@@ -16,7 +16,7 @@ from django.db import connection, transaction
 
 from complaints.models import Customer, EventKind, TimelineEvent
 from followups import conf, timing
-from followups.models import Channel, FollowUp, State
+from followups.models import FollowUp, FollowUpChannel, State
 from followups.models.followups import SURVEY_OUT_STATES
 from followups.services.scheduling import FOLLOW_UP_STATUSES, zone_of
 from outbox.models import Audience, Message
@@ -84,7 +84,7 @@ def _recently_surveyed(customer_ids: set[int], now: datetime) -> set[int]:
     return set(
         FollowUp.objects.filter(
             customer_id__in=customer_ids,
-            channel=Channel.EMAIL,
+            channel=FollowUpChannel.EMAIL,
             state__in=SURVEY_OUT_STATES,
             last_attempt_at__gte=since,
         ).values_list("customer_id", flat=True)
@@ -96,7 +96,7 @@ def _release_batch(now: datetime) -> tuple[int, int]:
     rows = list(
         FollowUp.objects.select_for_update(of=("self",), skip_locked=True)
         .select_related("complaint", "customer", "step", "parent")
-        .filter(state=State.SCHEDULED, channel=Channel.EMAIL, due_at__lte=now)
+        .filter(state=State.SCHEDULED, channel=FollowUpChannel.EMAIL, due_at__lte=now)
         .order_by("due_at")[:RELEASE_BATCH]
     )
     if not rows:
