@@ -77,33 +77,11 @@ def record_call_outcome(
     row.called_by = actor
     text = f"Follow-up call: {FollowUpCallOutcome(outcome).label}."
     if outcome in (FollowUpCallOutcome.SATISFIED, FollowUpCallOutcome.NOT_SATISFIED):
-        row.state = State.ANSWERED
-        row.answered_at = row.first_answered_at = now
-        row.answer_resolved = outcome == FollowUpCallOutcome.SATISFIED
-        row.answer_satisfaction = satisfaction
-        row.answer_comment = note.strip()
-        if satisfaction is not None:
-            text += (
-                f" {'Resolved' if row.answer_resolved else 'Not resolved'}, satisfaction {satisfaction}/5."
-            )
-        skip_fallbacks(row, now)
+        text += _record_answer(row, outcome=outcome, satisfaction=satisfaction, note=note, now=now)
     elif row.attempts <= row.step.retries:
-        tz = customer_zone(row.complaint)
-        row.due_at = timing.due_at(
-            start=now,
-            amount=row.step.retry_delay,
-            unit=timing.BUSINESS_DAYS,
-            tz=tz,
-            window=row.step.window,
-            holidays=customer_holidays(row.complaint.customer, since=now),
-        )
-        text += f" Trying again {row.due_at.astimezone(tz):%a %d %b %H:%M} ({tz.key})."
+        text += _try_again(row, now)
     else:
-        row.state = State.SENT
-        row.sent_at = now
-        fallback = _fallback_for(row, now)
-        if fallback is not None:
-            text += f" No more tries; {fallback.get_channel_display().lower()} follow-up scheduled."
+        text += _give_up(row, now)
     row.save()
     record_event(
         complaint=row.complaint,
@@ -123,6 +101,43 @@ def record_call_outcome(
         )
         reopen_complaint(complaint=row.complaint, reason=reason, actor=actor, now=now)
     return row
+
+
+def _record_answer(row: FollowUp, *, outcome: str, satisfaction: int | None, note: str, now: datetime) -> str:
+    """The customer was reached: their answer is stored as a survey answer is, so both count alike."""
+    row.state = State.ANSWERED
+    row.answered_at = row.first_answered_at = now
+    row.answer_resolved = outcome == FollowUpCallOutcome.SATISFIED
+    row.answer_satisfaction = satisfaction
+    row.answer_comment = note.strip()
+    skip_fallbacks(row, now)
+    if satisfaction is None:
+        return ""
+    return f" {'Resolved' if row.answer_resolved else 'Not resolved'}, satisfaction {satisfaction}/5."
+
+
+def _try_again(row: FollowUp, now: datetime) -> str:
+    """Not reached, tries left: the next try a business day or more later, in the customer's hours."""
+    tz = customer_zone(row.complaint)
+    row.due_at = timing.due_at(
+        start=now,
+        amount=row.step.retry_delay,
+        unit=timing.BUSINESS_DAYS,
+        tz=tz,
+        window=row.step.window,
+        holidays=customer_holidays(row.complaint.customer, since=now),
+    )
+    return f" Trying again {row.due_at.astimezone(tz):%a %d %b %H:%M} ({tz.key})."
+
+
+def _give_up(row: FollowUp, now: datetime) -> str:
+    """Not reached and no tries left: the call is done, and the step's fallback (if any) is due."""
+    row.state = State.SENT
+    row.sent_at = now
+    fallback = _fallback_for(row, now)
+    if fallback is None:
+        return ""
+    return f" No more tries; {fallback.get_channel_display().lower()} follow-up scheduled."
 
 
 def _fallback_for(row: FollowUp, now: datetime) -> FollowUp | None:
