@@ -134,7 +134,8 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     tests last, so nothing noticed; with pytest-xdist the next test in the same process may be an
     ordinary one that needs the migrations' data, so it is put back as soon as the table is empty."""
     yield
-    if not _commits(item):
+    # After the last test the session's teardown has dropped the test database: nothing to refill.
+    if nextitem is None or not _commits(item):
         return
     from django.db import connection
     from pytest_django.plugin import blocking_manager_key
