@@ -6,6 +6,7 @@ subqueries cost PostgreSQL 7-10 ms at a million cases, more than reading the row
 four adds about a millisecond of planning). The proposers come in a small query of their own, the
 category names from the case list's vocabularies."""
 
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -13,12 +14,13 @@ from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
 
 from accounts.roles import Role, has_role
 from complaints.models import Complaint
 from complaints.selectors.vocabularies import filter_choices
 from portal.db import RowCompare
-from resolutions.models import COMMITTED_STATUSES, BudgetUsage, Compensation, CompensationStatus
+from resolutions.models import COMMITTED_STATUSES, BudgetUsage, Compensation, CompensationStatus, RecoveryStep
 from resolutions.services.approvers import approver_role, requests_for, requests_for_admins
 from resolutions.services.policies import month_of
 
@@ -162,3 +164,26 @@ def recent_decisions(
         .select_related("complaint", "kind", "approved_by")
         .order_by("-decided_at", "-pk")[:limit]
     )
+
+
+# The recovery checklist changes when an admin edits it, a few times a year; every open case's
+# page shows it. Kept a minute per process; an edit in this process is seen at once.
+RECOVERY_STEPS_MAX_AGE = 60.0
+_steps: dict[str, tuple[float, list[RecoveryStep]]] = {}
+
+
+def recovery_steps() -> list[RecoveryStep]:
+    held = _steps.get("steps")
+    if held is not None and time.monotonic() - held[0] < RECOVERY_STEPS_MAX_AGE:
+        return held[1]
+    steps = list(RecoveryStep.objects.all())
+    _steps["steps"] = (time.monotonic(), steps)
+    return steps
+
+
+def forget_recovery_steps(**kwargs: object) -> None:
+    _steps.clear()
+
+
+post_save.connect(forget_recovery_steps, sender=RecoveryStep, dispatch_uid="recovery-steps-kept")
+post_delete.connect(forget_recovery_steps, sender=RecoveryStep, dispatch_uid="recovery-steps-kept-del")

@@ -3,24 +3,21 @@
 crispy renders each field through several templates (about 2 ms a form on our machine): a case page
 shows six forms and the approval queue one per request, so rendering them cost more than everything
 else on those pages. An unbound form's markup depends only on what `_shape` reads (its fields,
-labels, widgets, choices and initial values), so it is rendered once per shape and reused; the
-prefix is swapped in afterwards, so the approval queue's hundred forms that differ only by prefix
-share one rendering. A bound form (with what was typed and its errors) is always rendered afresh.
+labels, widgets, choices and initial values) and its prefix, so it is rendered once per shape and
+reused: the approval queue's forms (one per request, by prefix) are drawn once per process each. A
+bound form (with what was typed and its errors) is always rendered afresh.
 """
 
 from typing import Any
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django import forms, template
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 register = template.Library()
 
-# Stands for the form's prefix while the shared markup is rendered; never typed in a label.
-PLACEHOLDER = "crispycachedprefix"
 MAX_SHAPES = 500
-_rendered: dict[tuple[Any, ...], str] = {}
+_rendered: dict[tuple[Any, ...], SafeString] = {}
 
 
 def _choices(field: forms.Field) -> tuple[Any, ...] | None:
@@ -60,7 +57,6 @@ def _shape(form: forms.Form) -> tuple[Any, ...]:
         form.auto_id,
         form.label_suffix,
         form.use_required_attribute,
-        form.prefix is None,
         tuple(fields),
     )
 
@@ -69,29 +65,14 @@ def _shape(form: forms.Form) -> tuple[Any, ...]:
 def crispy_cached(form: forms.Form) -> SafeString:
     if form.is_bound or hasattr(form, "helper"):
         return as_crispy_form(form)
-    key = _shape(form)
+    key = (form.prefix, _shape(form))
     html = _rendered.get(key)
     if html is None:
-        html = _render_with_placeholder(form)
+        html = as_crispy_form(form)
         if len(_rendered) >= MAX_SHAPES:
             _rendered.clear()
         _rendered[key] = html
-    if form.prefix is None:
-        return mark_safe(html)  # noqa: S308 - crispy's own output, rendered above
-    return mark_safe(html.replace(f"{PLACEHOLDER}-", f"{escape(form.prefix)}-"))  # noqa: S308
-
-
-def _render_with_placeholder(form: forms.Form) -> str:
-    if form.prefix is None:
-        return str(as_crispy_form(form))
-    prefix = form.prefix
-    form.prefix = PLACEHOLDER
-    form._bound_fields_cache.clear()  # bound fields read the prefix when they are made
-    try:
-        return str(as_crispy_form(form))
-    finally:
-        form.prefix = prefix
-        form._bound_fields_cache.clear()
+    return html
 
 
 def forget_rendered() -> None:

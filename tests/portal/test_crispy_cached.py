@@ -24,7 +24,7 @@ def test_it_draws_what_crispy_draws_the_first_time_and_from_its_store() -> None:
         assert str(crispy_cached(form)) == expected
 
 
-def test_forms_that_differ_only_by_prefix_share_one_rendering_with_their_own_prefix() -> None:
+def test_forms_that_differ_only_by_prefix_each_keep_their_own_prefix() -> None:
     forget_rendered()
     first, second = str(crispy_cached(Decision(prefix="c1"))), str(crispy_cached(Decision(prefix="c2")))
     assert 'name="c2-decision"' in second and 'id="id_c2-reason"' in second
