@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-# Test services: PostgreSQL and Redis on loopback; Redis database 15 is reserved for tests.
+# Test services: PostgreSQL and Redis on loopback; Redis databases 15 and 10 are reserved for tests.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/redress
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL) \

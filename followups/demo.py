@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from complaints.models import Complaint, EventKind, Status
 from complaints.services.timeline import record_event
-from followups.models import Channel, FollowUp, FollowUpStep, State
+from followups.models import FollowUp, FollowUpChannel, FollowUpStep, State
 from followups.services import schedule_followups
 
 
@@ -28,7 +28,7 @@ def seed_demo_followups() -> int:
             complaint.customer.save(update_fields=["phone"])
         schedule_followups(complaint=complaint, now=complaint.resolved_at)
     emails = list(
-        FollowUp.objects.filter(complaint__in=resolved, channel=Channel.EMAIL, state=State.SCHEDULED)
+        FollowUp.objects.filter(complaint__in=resolved, channel=FollowUpChannel.EMAIL, state=State.SCHEDULED)
         .select_related("complaint", "customer")
         .order_by("id")
     )
@@ -63,13 +63,13 @@ def seed_demo_followups() -> int:
             note=f"Follow-up email failed: {failed.last_error}",
         )
     call = (
-        FollowUp.objects.filter(complaint__in=resolved, channel=Channel.CALL, state=State.SCHEDULED)
+        FollowUp.objects.filter(complaint__in=resolved, channel=FollowUpChannel.CALL, state=State.SCHEDULED)
         .order_by("id")
         .first()
     )
     if call is None and len(resolved) > 1:
         # The demo's resolved cases may all be low severity: give one a call from a calling policy.
-        step = FollowUpStep.objects.filter(channel=Channel.CALL, policy__is_active=True).first()
+        step = FollowUpStep.objects.filter(channel=FollowUpChannel.CALL, policy__is_active=True).first()
         if step is not None:
             case = resolved[1]
             call = FollowUp.objects.create(
@@ -77,7 +77,7 @@ def seed_demo_followups() -> int:
                 customer=case.customer,
                 step=step,
                 resolved_at=case.resolved_at or now,
-                channel=Channel.CALL,
+                channel=FollowUpChannel.CALL,
                 due_at=now,
             )
     if call is not None:

@@ -1,6 +1,6 @@
 from django import forms
 
-from followups.models import CallOutcome
+from followups.models import FollowUpCallOutcome
 
 SATISFACTION = [
     (1, "1: Very dissatisfied"),
@@ -32,7 +32,7 @@ class SurveyForm(forms.Form):
     )
 
 
-REACHED = (CallOutcome.SATISFIED, CallOutcome.NOT_SATISFIED)
+REACHED = (FollowUpCallOutcome.SATISFIED, FollowUpCallOutcome.NOT_SATISFIED)
 
 
 class CallOutcomeForm(forms.Form):
@@ -41,7 +41,7 @@ class CallOutcomeForm(forms.Form):
 
     outcome = forms.ChoiceField(
         label="Outcome",
-        choices=CallOutcome.choices,
+        choices=FollowUpCallOutcome.choices,
         widget=forms.RadioSelect,
         help_text="Reached: ask “Is your complaint resolved?”; not resolved reopens the case.",
     )

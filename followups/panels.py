@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from complaints.models import Complaint
 from complaints.panels import register
-from followups.models import Channel, FollowUp, State
+from followups.models import FollowUp, FollowUpChannel, State
 from followups.selectors import call_counts
 from followups.services.calls import calls_due
 
@@ -36,8 +36,8 @@ def home_panel(request: HttpRequest | None, _: object = None) -> dict[str, Any] 
     start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     # Spelled per state and channel so each branch reads one of the partial indexes on due rows.
     pending = (
-        Q(state=State.SCHEDULED, channel=Channel.EMAIL)
-        | Q(state=State.SCHEDULED, channel=Channel.CALL)
+        Q(state=State.SCHEDULED, channel=FollowUpChannel.EMAIL)
+        | Q(state=State.SCHEDULED, channel=FollowUpChannel.CALL)
         | Q(state=State.QUEUED)
     )
     due_today = (

@@ -1,11 +1,11 @@
-from followups.models.followups import CallOutcome, Channel, FollowUp, Purpose, State
+from followups.models.followups import FollowUp, FollowUpCallOutcome, FollowUpChannel, Purpose, State
 from followups.models.policies import DelayUnit, FollowUpPolicy, FollowUpStep
 
 __all__ = [
-    "CallOutcome",
-    "Channel",
     "DelayUnit",
     "FollowUp",
+    "FollowUpCallOutcome",
+    "FollowUpChannel",
     "FollowUpPolicy",
     "FollowUpStep",
     "Purpose",

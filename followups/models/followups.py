@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from complaints.models import Complaint, Customer
-from followups.models.policies import Channel, FollowUpStep
+from followups.models.policies import FollowUpChannel, FollowUpStep
 
 
 class State(models.TextChoices):
@@ -36,7 +36,7 @@ class Purpose(models.TextChoices):
     FALLBACK = "fallback", "Fallback after no answer"
 
 
-class CallOutcome(models.TextChoices):
+class FollowUpCallOutcome(models.TextChoices):
     SATISFIED = "satisfied", "Reached, satisfied"
     NOT_SATISFIED = "not_satisfied", "Reached, not satisfied (reopens the case)"
     VOICEMAIL = "voicemail", "Voicemail left"
@@ -53,7 +53,7 @@ class FollowUp(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="fallbacks"
     )
-    channel = models.CharField(max_length=10, choices=Channel.choices)
+    channel = models.CharField(max_length=10, choices=FollowUpChannel.choices)
 
     state = models.CharField(max_length=12, choices=State.choices, default=State.SCHEDULED)
     due_at = models.DateTimeField()
@@ -83,7 +83,7 @@ class FollowUp(models.Model):
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     answer_comment = models.TextField(blank=True, max_length=5_000)
-    call_outcome = models.CharField(max_length=20, choices=CallOutcome.choices, blank=True)
+    call_outcome = models.CharField(max_length=20, choices=FollowUpCallOutcome.choices, blank=True)
     called_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

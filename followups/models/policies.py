@@ -17,7 +17,7 @@ class DelayUnit(models.TextChoices):
     SECONDS = "seconds", "Seconds (for trials)"
 
 
-class Channel(models.TextChoices):
+class FollowUpChannel(models.TextChoices):
     EMAIL = "email", "Email"
     CALL = "call", "Phone call"
 
@@ -75,7 +75,7 @@ class FollowUpPolicy(models.Model):
 class FollowUpStep(models.Model):
     policy = models.ForeignKey(FollowUpPolicy, on_delete=models.CASCADE, related_name="steps")
     order = models.PositiveSmallIntegerField(default=1)
-    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    channel = models.CharField(max_length=10, choices=FollowUpChannel.choices, default=FollowUpChannel.EMAIL)
     delay = models.PositiveIntegerField(default=3, help_text="After the resolution.")
     delay_unit = models.CharField(max_length=20, choices=DelayUnit.choices, default=DelayUnit.DAYS)
     email_template = models.CharField(
@@ -104,7 +104,7 @@ class FollowUpStep(models.Model):
     )
     fallback_channel = models.CharField(
         max_length=10,
-        choices=Channel.choices,
+        choices=FollowUpChannel.choices,
         blank=True,
         help_text="If the customer does not answer this step, follow up this way instead.",
     )
@@ -130,7 +130,7 @@ class FollowUpStep(models.Model):
     def clean(self) -> None:
         if self.start_hour is not None and self.end_hour is not None and self.start_hour >= self.end_hour:
             raise ValidationError({"end_hour": "The allowed hours must end after they start."})
-        if self.channel == Channel.CALL and not self.call_script.strip():
+        if self.channel == FollowUpChannel.CALL and not self.call_script.strip():
             raise ValidationError({"call_script": "A call step needs a script for the agent."})
 
     @property

@@ -14,7 +14,7 @@ from complaints.services.reopening import reopen_complaint
 from complaints.services.timeline import record_event
 from followups import timing
 from followups.errors import FollowUpError
-from followups.models import CallOutcome, Channel, FollowUp, Purpose, State
+from followups.models import FollowUp, FollowUpCallOutcome, FollowUpChannel, Purpose, State
 from followups.services.scheduling import FOLLOW_UP_STATUSES, customer_holidays, customer_zone, step_due_at
 from followups.services.surveys import skip_fallbacks
 
@@ -23,7 +23,7 @@ def calls_due(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> Query
     return (
         FollowUp.objects.filter(
             visible_cases_q(user, via="complaint"),
-            channel=Channel.CALL,
+            channel=FollowUpChannel.CALL,
             state=State.SCHEDULED,
             due_at__lte=now,
             complaint__status__in=FOLLOW_UP_STATUSES,
@@ -46,7 +46,7 @@ def can_record_call(user: AbstractBaseUser | AnonymousUser, followup: FollowUp) 
 def record_call_outcome(
     *,
     followup: FollowUp,
-    outcome: CallOutcome | str,
+    outcome: FollowUpCallOutcome | str,
     actor: User,
     note: str = "",
     satisfaction: int | None = None,
@@ -62,7 +62,7 @@ def record_call_outcome(
         .select_related("complaint", "complaint__owner", "complaint__customer", "step")
         .get(pk=followup.pk)
     )
-    if row.channel != Channel.CALL or row.state != State.SCHEDULED:
+    if row.channel != FollowUpChannel.CALL or row.state != State.SCHEDULED:
         raise FollowUpError("This call is no longer due.")
     if not can_record_call(actor, row):
         owner = row.complaint.owner
@@ -75,35 +75,13 @@ def record_call_outcome(
     row.last_attempt_at = now
     row.call_outcome = outcome
     row.called_by = actor
-    text = f"Follow-up call: {CallOutcome(outcome).label}."
-    if outcome in (CallOutcome.SATISFIED, CallOutcome.NOT_SATISFIED):
-        row.state = State.ANSWERED
-        row.answered_at = row.first_answered_at = now
-        row.answer_resolved = outcome == CallOutcome.SATISFIED
-        row.answer_satisfaction = satisfaction
-        row.answer_comment = note.strip()
-        if satisfaction is not None:
-            text += (
-                f" {'Resolved' if row.answer_resolved else 'Not resolved'}, satisfaction {satisfaction}/5."
-            )
-        skip_fallbacks(row, now)
+    text = f"Follow-up call: {FollowUpCallOutcome(outcome).label}."
+    if outcome in (FollowUpCallOutcome.SATISFIED, FollowUpCallOutcome.NOT_SATISFIED):
+        text += _record_answer(row, outcome=outcome, satisfaction=satisfaction, note=note, now=now)
     elif row.attempts <= row.step.retries:
-        tz = customer_zone(row.complaint)
-        row.due_at = timing.due_at(
-            start=now,
-            amount=row.step.retry_delay,
-            unit=timing.BUSINESS_DAYS,
-            tz=tz,
-            window=row.step.window,
-            holidays=customer_holidays(row.complaint.customer, since=now),
-        )
-        text += f" Trying again {row.due_at.astimezone(tz):%a %d %b %H:%M} ({tz.key})."
+        text += _try_again(row, now)
     else:
-        row.state = State.SENT
-        row.sent_at = now
-        fallback = _fallback_for(row, now)
-        if fallback is not None:
-            text += f" No more tries; {fallback.get_channel_display().lower()} follow-up scheduled."
+        text += _give_up(row, now)
     row.save()
     record_event(
         complaint=row.complaint,
@@ -117,12 +95,49 @@ def record_call_outcome(
             "satisfaction": satisfaction,
         },
     )
-    if outcome == CallOutcome.NOT_SATISFIED and row.complaint.status in FOLLOW_UP_STATUSES:
+    if outcome == FollowUpCallOutcome.NOT_SATISFIED and row.complaint.status in FOLLOW_UP_STATUSES:
         reason = "Follow-up call: the customer is not satisfied." + (
             f" {note.strip()}" if note.strip() else ""
         )
         reopen_complaint(complaint=row.complaint, reason=reason, actor=actor, now=now)
     return row
+
+
+def _record_answer(row: FollowUp, *, outcome: str, satisfaction: int | None, note: str, now: datetime) -> str:
+    """The customer was reached: their answer is stored as a survey answer is, so both count alike."""
+    row.state = State.ANSWERED
+    row.answered_at = row.first_answered_at = now
+    row.answer_resolved = outcome == FollowUpCallOutcome.SATISFIED
+    row.answer_satisfaction = satisfaction
+    row.answer_comment = note.strip()
+    skip_fallbacks(row, now)
+    if satisfaction is None:
+        return ""
+    return f" {'Resolved' if row.answer_resolved else 'Not resolved'}, satisfaction {satisfaction}/5."
+
+
+def _try_again(row: FollowUp, now: datetime) -> str:
+    """Not reached, tries left: the next try a business day or more later, in the customer's hours."""
+    tz = customer_zone(row.complaint)
+    row.due_at = timing.due_at(
+        start=now,
+        amount=row.step.retry_delay,
+        unit=timing.BUSINESS_DAYS,
+        tz=tz,
+        window=row.step.window,
+        holidays=customer_holidays(row.complaint.customer, since=now),
+    )
+    return f" Trying again {row.due_at.astimezone(tz):%a %d %b %H:%M} ({tz.key})."
+
+
+def _give_up(row: FollowUp, now: datetime) -> str:
+    """Not reached and no tries left: the call is done, and the step's fallback (if any) is due."""
+    row.state = State.SENT
+    row.sent_at = now
+    fallback = _fallback_for(row, now)
+    if fallback is None:
+        return ""
+    return f" No more tries; {fallback.get_channel_display().lower()} follow-up scheduled."
 
 
 def _fallback_for(row: FollowUp, now: datetime) -> FollowUp | None:

@@ -10,7 +10,7 @@ from complaints.models import EventKind
 from complaints.services.timeline import record_event
 from followups import timing
 from followups.errors import FollowUpError
-from followups.models import Channel, FollowUp, State
+from followups.models import FollowUp, FollowUpChannel, State
 from followups.models.followups import PENDING_STATES
 from followups.services.scheduling import FOLLOW_UP_STATUSES, customer_zone, stop_followups
 from outbox.errors import OutboxError
@@ -41,7 +41,7 @@ def retry_followup(
         raise FollowUpError(f"{row.complaint.reference} is no longer resolved; it is not followed up.")
     if not row.customer.followups_allowed:
         raise FollowUpError("The customer unsubscribed from follow-ups.")
-    if row.channel == Channel.EMAIL and not row.customer.email:
+    if row.channel == FollowUpChannel.EMAIL and not row.customer.email:
         raise FollowUpError("The customer has no email address: add one first.")
     was = row.get_state_display().lower()
     if row.message is not None and row.message.state in ATTENTION_STATES:

@@ -10,13 +10,14 @@ customer, and a `queued` row counts for the rule from that moment on.
 """
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import connection, transaction
 
 from complaints.models import Customer, EventKind, TimelineEvent
 from followups import conf, timing
-from followups.models import Channel, FollowUp, State
+from followups.models import FollowUp, FollowUpChannel, State
 from followups.models.followups import SURVEY_OUT_STATES
 from followups.services.scheduling import FOLLOW_UP_STATUSES, zone_of
 from outbox.models import Audience, Message
@@ -84,11 +85,21 @@ def _recently_surveyed(customer_ids: set[int], now: datetime) -> set[int]:
     return set(
         FollowUp.objects.filter(
             customer_id__in=customer_ids,
-            channel=Channel.EMAIL,
+            channel=FollowUpChannel.EMAIL,
             state__in=SURVEY_OUT_STATES,
             last_attempt_at__gte=since,
         ).values_list("customer_id", flat=True)
     )
+
+
+@dataclass
+class Sorted:
+    """What the rules of the moment decided for one batch of due rows."""
+
+    queued: list[FollowUp] = field(default_factory=list)
+    failures: list[FollowUp] = field(default_factory=list)
+    moved: list[FollowUp] = field(default_factory=list)
+    settled: dict[tuple[str, str], list[int]] = field(default_factory=lambda: defaultdict(list))
 
 
 @transaction.atomic
@@ -96,7 +107,7 @@ def _release_batch(now: datetime) -> tuple[int, int]:
     rows = list(
         FollowUp.objects.select_for_update(of=("self",), skip_locked=True)
         .select_related("complaint", "customer", "step", "parent")
-        .filter(state=State.SCHEDULED, channel=Channel.EMAIL, due_at__lte=now)
+        .filter(state=State.SCHEDULED, channel=FollowUpChannel.EMAIL, due_at__lte=now)
         .order_by("due_at")[:RELEASE_BATCH]
     )
     if not rows:
@@ -108,32 +119,40 @@ def _release_batch(now: datetime) -> tuple[int, int]:
         .filter(id__in={row.customer_id for row in rows})
         .values_list("id", flat=True)
     )
-    taken = len(rows)
-    rows = [row for row in rows if row.customer_id in customer_ids]
-    surveyed = _recently_surveyed(customer_ids, now)
-    queued: list[FollowUp] = []
-    failures: list[FollowUp] = []
-    settled: dict[tuple[str, str], list[int]] = defaultdict(list)
-    moved: list[FollowUp] = []
+    mine = [row for row in rows if row.customer_id in customer_ids]
+    decided = _sort(mine, surveyed=_recently_surveyed(customer_ids, now), now=now)
+    _queue_surveys(decided.queued, now)
+    _record_the_rest(decided, now)
+    return len(rows), len(decided.queued)
+
+
+def _sort(rows: list[FollowUp], *, surveyed: set[int], now: datetime) -> Sorted:
+    decided = Sorted()
     for row in rows:
         tz = zone_of(row.customer)
         if row.complaint.status not in FOLLOW_UP_STATUSES:
-            settled[(State.CANCELLED, f"Case is {row.complaint.get_status_display().lower()}")].append(row.pk)
+            decided.settled[
+                (State.CANCELLED, f"Case is {row.complaint.get_status_display().lower()}")
+            ].append(row.pk)
         elif not row.customer.followups_allowed:
-            settled[(State.SKIPPED, "Customer unsubscribed")].append(row.pk)
+            decided.settled[(State.SKIPPED, "Customer unsubscribed")].append(row.pk)
         elif row.parent_id and row.parent.has_answer:  # type: ignore[union-attr]
-            settled[(State.SKIPPED, "Customer already answered")].append(row.pk)
+            decided.settled[(State.SKIPPED, "Customer already answered")].append(row.pk)
         elif not timing.is_allowed(now, tz=tz, window=row.step.window):
             row.due_at = timing.next_allowed(now, tz=tz, window=row.step.window)
-            moved.append(row)
+            decided.moved.append(row)
         elif row.customer_id in surveyed:
-            settled[(State.SKIPPED, "Customer already had a survey recently")].append(row.pk)
+            decided.settled[(State.SKIPPED, "Customer already had a survey recently")].append(row.pk)
         elif not row.customer.email:
-            row.last_error = "The customer has no email address."
-            failures.append(row)
+            decided.failures.append(row)
         else:
             surveyed.add(row.customer_id)
-            queued.append(row)
+            decided.queued.append(row)
+    return decided
+
+
+def _queue_surveys(rows: list[FollowUp], now: datetime) -> None:
+    """One outbox message per survey, written with the statement that marks its row queued."""
     queue_messages(
         [
             Message(
@@ -146,25 +165,28 @@ def _release_batch(now: datetime) -> tuple[int, int]:
                 reference=row.complaint.reference,
                 due_at=now,
             )
-            for row in queued
+            for row in rows
         ],
         now=now,
     )
-    _mark_queued([row.pk for row in queued], now)
+    _mark_queued([row.pk for row in rows], now)
+
+
+def _record_the_rest(decided: Sorted, now: datetime) -> None:
     # The rows that did not go out are few; each group is one statement.
-    for (state, note), ids in settled.items():
+    for (state, note), ids in decided.settled.items():
         FollowUp.objects.filter(pk__in=ids).update(state=state, note=note, finished_at=now, updated_at=now)
-    FollowUp.objects.bulk_update(moved, ["due_at"])
-    FollowUp.objects.filter(pk__in=[row.pk for row in failures]).update(
-        state=State.FAILED, failed_at=now, last_error="The customer has no email address.", updated_at=now
+    FollowUp.objects.bulk_update(decided.moved, ["due_at"])
+    reason = "The customer has no email address."
+    FollowUp.objects.filter(pk__in=[row.pk for row in decided.failures]).update(
+        state=State.FAILED, failed_at=now, last_error=reason, updated_at=now
     )
     TimelineEvent.objects.bulk_create(
         TimelineEvent(
             complaint_id=row.complaint_id,
             kind=EventKind.FOLLOWUP,
             actor_label="System",
-            note=f"Follow-up email failed: {row.last_error}",
+            note=f"Follow-up email failed: {reason}",
         )
-        for row in failures
+        for row in decided.failures
     )
-    return taken, len(queued)

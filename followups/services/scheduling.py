@@ -12,7 +12,7 @@ from complaints.services.targets import holidays_for, region_of
 from complaints.services.timeline import record_event
 from followups import timing
 from followups.matching import choose_policy
-from followups.models import Channel, FollowUp, FollowUpPolicy, FollowUpStep, Purpose, State
+from followups.models import FollowUp, FollowUpChannel, FollowUpPolicy, FollowUpStep, Purpose, State
 from followups.models.followups import PENDING_STATES
 from outbox.services import cancel_messages
 
@@ -57,9 +57,9 @@ def customer_holidays(customer: Customer, *, since: datetime) -> frozenset[date]
 
 
 def _unreachable_reason(complaint: Complaint, channel: str) -> str:
-    if channel == Channel.EMAIL and not complaint.customer.email:
+    if channel == FollowUpChannel.EMAIL and not complaint.customer.email:
         return "The customer has no email address."
-    if channel == Channel.CALL and not complaint.customer.phone:
+    if channel == FollowUpChannel.CALL and not complaint.customer.phone:
         return "The customer has no phone number."
     return ""
 

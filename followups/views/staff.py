@@ -12,7 +12,7 @@ from complaints.access import visible_cases_q
 from complaints.errors import ComplaintError
 from followups.errors import FollowUpError
 from followups.forms import CallOutcomeForm
-from followups.models import Channel, FollowUp, State
+from followups.models import FollowUp, FollowUpChannel, State
 from followups.selectors import calls_overview, failed_page
 from followups.services.calls import calls_due, can_record_call, record_call_outcome
 from followups.services.operations import retry_followup
@@ -63,7 +63,7 @@ def call(request: HttpRequest, pk: int) -> HttpResponse:
             "complaint", "complaint__owner", "complaint__severity", "complaint__category", "customer", "step"
         ),
         pk=pk,
-        channel=Channel.CALL,
+        channel=FollowUpChannel.CALL,
     )
     form = CallOutcomeForm(request.POST or None)
     status = 200

@@ -7,7 +7,7 @@ import time_machine
 
 from complaints.models import EventKind, Status
 from followups.errors import FollowUpError
-from followups.models import CallOutcome, Channel, FollowUp, Purpose, State
+from followups.models import FollowUp, FollowUpCallOutcome, FollowUpChannel, Purpose, State
 from followups.services.calls import record_call_outcome
 from tests.factories import (
     AgentFactory,
@@ -77,7 +77,7 @@ def test_a_call_on_a_case_whose_owner_left_goes_to_the_team_list(client) -> None
 
     client.post(
         f"/followups/calls/{followup.pk}/",
-        {"outcome": CallOutcome.SATISFIED, "satisfaction": "4", "note": ""},
+        {"outcome": FollowUpCallOutcome.SATISFIED, "satisfaction": "4", "note": ""},
     )
     followup.refresh_from_db()
     assert followup.state == State.ANSWERED and followup.called_by == colleague
@@ -91,7 +91,7 @@ def test_reached_and_satisfied_is_recorded_on_the_timeline(client) -> None:
 
     response = client.post(
         f"/followups/calls/{followup.pk}/",
-        {"outcome": CallOutcome.SATISFIED, "satisfaction": "5", "note": "All good now"},
+        {"outcome": FollowUpCallOutcome.SATISFIED, "satisfaction": "5", "note": "All good now"},
         follow=True,
     )
 
@@ -107,7 +107,7 @@ def test_reached_and_not_satisfied_reopens_the_case() -> None:
     followup = call_on(owner=agent)
 
     record_call_outcome(
-        followup=followup, outcome=CallOutcome.NOT_SATISFIED, actor=agent, note="Still waiting"
+        followup=followup, outcome=FollowUpCallOutcome.NOT_SATISFIED, actor=agent, note="Still waiting"
     )
 
     followup.complaint.refresh_from_db()
@@ -119,17 +119,21 @@ def test_no_answer_retries_per_policy_then_falls_back_to_email() -> None:
     agent = AgentFactory()
     followup = call_on(owner=agent)
     with time_machine.travel(DUE, tick=False):  # Thursday noon
-        record_call_outcome(followup=followup, outcome=CallOutcome.NO_ANSWER, actor=agent)
+        record_call_outcome(followup=followup, outcome=FollowUpCallOutcome.NO_ANSWER, actor=agent)
     followup.refresh_from_db()
     assert (followup.state, followup.attempts) == (State.SCHEDULED, 1)
     assert followup.due_at == DUE + timedelta(days=1)  # one business day later
 
     with time_machine.travel(followup.due_at, tick=False):
-        record_call_outcome(followup=followup, outcome=CallOutcome.VOICEMAIL, actor=agent)
+        record_call_outcome(followup=followup, outcome=FollowUpCallOutcome.VOICEMAIL, actor=agent)
     followup.refresh_from_db()
     assert (followup.state, followup.attempts) == (State.SENT, 2)
     fallback = FollowUp.objects.get(purpose=Purpose.FALLBACK)
-    assert (fallback.channel, fallback.state, fallback.parent) == (Channel.EMAIL, State.SCHEDULED, followup)
+    assert (fallback.channel, fallback.state, fallback.parent) == (
+        FollowUpChannel.EMAIL,
+        State.SCHEDULED,
+        followup,
+    )
     assert fallback.due_at == DUE + timedelta(days=2)
 
 
@@ -138,7 +142,7 @@ def test_another_agent_cannot_record_a_call_on_a_colleagues_active_case(client) 
     followup = call_on(owner=AgentFactory())
     intruder = AgentFactory()
     with pytest.raises(FollowUpError):
-        record_call_outcome(followup=followup, outcome=CallOutcome.SATISFIED, actor=intruder)
+        record_call_outcome(followup=followup, outcome=FollowUpCallOutcome.SATISFIED, actor=intruder)
     client.force_login(intruder)
     page = client.get(f"/followups/calls/{followup.pk}/").content.decode()
     assert "Record outcome" not in page
@@ -148,7 +152,7 @@ def test_another_agent_cannot_record_a_call_on_a_colleagues_active_case(client) 
 def test_the_case_page_shows_the_schedule_and_results(client) -> None:
     agent = AgentFactory()
     followup = call_on(owner=agent)
-    record_call_outcome(followup=followup, outcome=CallOutcome.SATISFIED, actor=agent)
+    record_call_outcome(followup=followup, outcome=FollowUpCallOutcome.SATISFIED, actor=agent)
     client.force_login(agent)
     page = client.get(f"/cases/{followup.complaint.reference}/").content.decode()
     assert "Follow-ups" in page and "Phone call" in page and "Reached, satisfied" in page
@@ -170,7 +174,9 @@ def test_a_call_records_the_same_answer_as_the_email_survey_so_both_are_counted(
     followup = call_on(owner=agent)
     client.force_login(agent)
 
-    client.post(f"/followups/calls/{followup.pk}/", {"outcome": CallOutcome.SATISFIED, "satisfaction": "4"})
+    client.post(
+        f"/followups/calls/{followup.pk}/", {"outcome": FollowUpCallOutcome.SATISFIED, "satisfaction": "4"}
+    )
 
     followup.refresh_from_db()
     assert (followup.state, followup.answer_resolved, followup.answer_satisfaction) == (
@@ -184,7 +190,7 @@ def test_a_call_records_the_same_answer_as_the_email_survey_so_both_are_counted(
     # What insights read: answered follow-ups with a score, whatever the channel.
     answered = FollowUp.objects.filter(state=State.ANSWERED, answer_satisfaction__isnull=False)
     assert list(answered.values_list("channel", "answer_resolved", "answer_satisfaction")) == [
-        (Channel.CALL, True, 4)
+        (FollowUpChannel.CALL, True, 4)
     ]
 
 
@@ -195,7 +201,8 @@ def test_a_customer_reached_is_asked_how_satisfied_they_are_before_the_outcome_i
     client.force_login(agent)
 
     refused = client.post(
-        f"/followups/calls/{followup.pk}/", {"outcome": CallOutcome.NOT_SATISFIED, "note": "Still no refund"}
+        f"/followups/calls/{followup.pk}/",
+        {"outcome": FollowUpCallOutcome.NOT_SATISFIED, "note": "Still no refund"},
     )
 
     page = refused.content.decode()
@@ -213,7 +220,7 @@ def test_not_resolved_on_the_phone_reopens_the_case_as_the_survey_does(client) -
 
     client.post(
         f"/followups/calls/{followup.pk}/",
-        {"outcome": CallOutcome.NOT_SATISFIED, "satisfaction": "2", "note": "Refund never came"},
+        {"outcome": FollowUpCallOutcome.NOT_SATISFIED, "satisfaction": "2", "note": "Refund never came"},
     )
 
     followup.refresh_from_db()
@@ -228,7 +235,9 @@ def test_nobody_reached_records_no_satisfaction(client) -> None:
     followup = call_on(owner=agent)
     client.force_login(agent)
 
-    client.post(f"/followups/calls/{followup.pk}/", {"outcome": CallOutcome.NO_ANSWER, "satisfaction": "5"})
+    client.post(
+        f"/followups/calls/{followup.pk}/", {"outcome": FollowUpCallOutcome.NO_ANSWER, "satisfaction": "5"}
+    )
 
     followup.refresh_from_db()
     assert (followup.state, followup.answer_satisfaction) == (State.SCHEDULED, None)

@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from complaints.models import EventKind
 from complaints.services.reopening import reopen_complaint
-from followups.models import Channel, FollowUp, State
+from followups.models import FollowUp, FollowUpChannel, State
 from followups.services.release import release_due_followups
 from followups.services.surveys import record_survey_answer
 from outbox.dispatching import claim_due_batch
@@ -236,8 +236,8 @@ def test_an_unanswered_email_falls_back_to_a_call_which_an_answer_cancels(smtp, 
 
     dispatch()
 
-    email = FollowUp.objects.get(channel=Channel.EMAIL)
-    call = FollowUp.objects.get(channel=Channel.CALL)
+    email = FollowUp.objects.get(channel=FollowUpChannel.EMAIL)
+    call = FollowUp.objects.get(channel=FollowUpChannel.CALL)
     assert call.parent == email and call.step == step
     assert call.due_at == datetime(2025, 6, 10, 11, 0, tzinfo=UTC)  # Saturday + 2 business days
     record_survey_answer(followup=email, resolved=True, satisfaction=5)
@@ -324,4 +324,4 @@ def test_a_survey_answered_before_its_row_heard_it_was_sent_is_recorded_and_gets
 
     followup.refresh_from_db()
     assert followup.state == State.ANSWERED
-    assert not FollowUp.objects.filter(channel=Channel.CALL).exists()
+    assert not FollowUp.objects.filter(channel=FollowUpChannel.CALL).exists()
