@@ -111,6 +111,40 @@ def supervisor_client(supervisor) -> Client:
     return client
 
 
+def _commits(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker is not None and marker.kwargs.get("transaction")) or "live_server" in getattr(
+        item, "fixturenames", ()
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that commits (transaction=True, or a live server) starts from the data the
+    migrations wrote (roles, channels, policies): serialized rollback restores it first."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if _commits(item) and not (marker is not None and marker.kwargs.get("serialized_rollback")):
+            kwargs = {**(marker.kwargs if marker is not None else {}), "transaction": True}
+            item.add_marker(pytest.mark.django_db(**kwargs, serialized_rollback=True), append=False)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """A test that commits ends by emptying every table. In one process pytest-django runs such
+    tests last, so nothing noticed; with pytest-xdist the next test in the same process may be an
+    ordinary one that needs the migrations' data, so it is put back as soon as the table is empty."""
+    yield
+    if not _commits(item):
+        return
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
+
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if contents is not None:
+        with item.config.stash[blocking_manager_key].unblock():
+            connection.creation.deserialize_db_from_string(contents)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     _own_broker_database_per_worker()
     os.makedirs(settings.BASE_DIR / "var" / "test-artifacts", exist_ok=True)

@@ -8,10 +8,8 @@ from followups.services.scheduling import customer_holidays, step_due_at, zone_o
 
 
 def create_fallbacks(sent: list[FollowUp], now: datetime) -> None:
-    holidays: dict[int, frozenset[date]] = {}
-    for row in sent:
-        if row.customer_id not in holidays:
-            holidays[row.customer_id] = customer_holidays(row.customer, since=now)
+    needing = [row for row in sent if row.purpose == Purpose.PRIMARY and row.step.fallback_channel]
+    known: dict[str, frozenset[date]] = {}
     fallbacks = [
         FollowUp(
             complaint_id=row.complaint_id,
@@ -26,11 +24,10 @@ def create_fallbacks(sent: list[FollowUp], now: datetime) -> None:
                 start=now,
                 tz=zone_of(row.customer),
                 fallback=True,
-                holidays=holidays[row.customer_id],
+                holidays=customer_holidays(row.customer, since=now, known=known),
             ),
         )
-        for row in sent
-        if row.purpose == Purpose.PRIMARY and row.step.fallback_channel
+        for row in needing
     ]
     # The unique step constraint makes a second creation (a slow worker, a retry) a no-op.
     FollowUp.objects.bulk_create(fallbacks, ignore_conflicts=True)

@@ -51,9 +51,17 @@ def step_due_at(
     )
 
 
-def customer_holidays(customer: Customer, *, since: datetime) -> frozenset[date]:
-    """Business days of a customer's follow-ups skip the holidays of their region."""
-    return holidays_for(region_of(customer), since=since.date())
+def customer_holidays(
+    customer: Customer, *, since: datetime, known: dict[str, frozenset[date]] | None = None
+) -> frozenset[date]:
+    """Business days of a customer's follow-ups skip the holidays of their region. `known` keeps
+    each region's holidays across a batch: one query per region rather than per customer."""
+    region = region_of(customer)
+    if known is None:
+        return holidays_for(region, since=since.date())
+    if region not in known:
+        known[region] = holidays_for(region, since=since.date())
+    return known[region]
 
 
 def _unreachable_reason(complaint: Complaint, channel: str) -> str:
