@@ -8,7 +8,8 @@ and p90 milliseconds, the ratio to the bare view's median, and the SQL queries o
 36,001, and django-helpdesk 2.6.1 beside us at 100,000 rows (bench/helpdesk_compare.py).
 
 BENCH_TEAMDAY_ROUNDS (default 30) sets the samples per page; BENCH_TEAMDAY_HELPDESK=0 skips the
-comparison.
+comparison; BENCH_TEAMDAY_DATABASE names the million-case database (default redress_td_1m), so two
+checkouts whose migrations differ need not share one.
 """
 
 import json
@@ -25,6 +26,7 @@ from bench import team_day_data as data
 from bench.team_day_http import gunicorn, interleaved, signed_in, summary
 
 ROUNDS = int(os.environ.get("BENCH_TEAMDAY_ROUNDS", "30"))
+DATABASE = os.environ.get("BENCH_TEAMDAY_DATABASE", "redress_td_1m")
 GOALS = {
     "list": 2.0,
     "search": 2.0,
@@ -175,7 +177,7 @@ def _kind(name: str) -> str:
 
 
 def run() -> dict:
-    url = data.database_url("redress_td_1m")
+    url = data.database_url(DATABASE)
     figures: dict[str, object] = {"when": datetime.now(UTC).isoformat(timespec="minutes")}
     figures["machine"] = f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}"
     figures.update({f"1m_{k}": v for k, v in data.ensure(url, 1_000_000).items()})

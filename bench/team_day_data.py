@@ -85,6 +85,8 @@ def ensure(url: str, cases: int) -> dict[str, float]:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')
     manage(url, "migrate", "--noinput")
+    # The login throttle and the rate limits use the database cache when CACHE_URL is unset.
+    manage(url, "createcachetable")
     manage(url, "collectstatic", "--noinput")
     with psycopg.connect(url, autocommit=True) as conn:
         row = conn.execute(
@@ -130,8 +132,9 @@ def clear(conn: psycopg.Connection) -> None:
     for table in (
         "followups_followup",
         "resolutions_compensation",
+        "resolutions_budgetusage",
         "complaints_timelineevent",
-        "complaints_caseemail",
+        "outbox_message",
         "complaints_attachment",
         "complaints_complaint",
         "complaints_customer",
@@ -303,22 +306,34 @@ def fill_case_page_history(conn: psycopg.Connection) -> None:
 
 
 def fill_resolutions(conn: psycopg.Connection) -> None:
-    """Compensation awaiting approval on 300 open cases; approved compensation on 20,000 others."""
+    """Compensation awaiting approval on 300 open cases; approved compensation on 20,000 others,
+    and the budget ledger those approvals would have written."""
     conn.execute(
         """
         WITH policy AS (SELECT min(id) AS id FROM resolutions_compensationpolicy),
              kind AS (SELECT min(id) AS id FROM resolutions_compensationkind)
         INSERT INTO resolutions_compensation (complaint_id, idempotency_key, kind_id, amount, currency,
             reason, status, policy_id, budget_category_id, budget_month, proposed_by_id, proposed_at,
-            decided_at, decision_reason, external_reference)
+            approved_by_id, decided_at, decision_reason, external_reference)
         SELECT c.id, gen_random_uuid(), kind.id, 60 + c.id % 150, 'GBP',
                'Goodwill for the delay and the calls the customer had to make.',
                CASE WHEN c.rn <= 300 THEN 'proposed' ELSE 'approved' END, policy.id, c.category_id,
                date_trunc('month', now())::date, c.owner_id, now() - c.rn * interval '1 minute',
+               -- Most granted within the proposer's own limit, one in fifty by a supervisor.
+               CASE WHEN c.rn > 300 AND c.rn % 50 = 0 THEN supervisor.id WHEN c.rn > 300 THEN c.owner_id END,
                CASE WHEN c.rn > 300 THEN now() END, '', ''
         FROM (SELECT id, category_id, owner_id, row_number() OVER (ORDER BY id) AS rn
               FROM complaints_complaint WHERE owner_id IS NOT NULL AND id % 7 = 0 LIMIT 20300) c,
-             policy, kind
+             policy, kind, (SELECT id FROM auth_user WHERE username = 'bench-supervisor') supervisor
+        """
+    )
+    # The ledger approvals read for the budget left, as the services keep it.
+    conn.execute(
+        """
+        INSERT INTO resolutions_budgetusage (category_id, month, currency, committed, updated_at)
+        SELECT budget_category_id, budget_month, currency, sum(amount), now()
+        FROM resolutions_compensation WHERE status = 'approved' AND budget_month IS NOT NULL
+        GROUP BY 1, 2, 3
         """
     )
 

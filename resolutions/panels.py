@@ -17,11 +17,10 @@ from resolutions.models import (
     COMMITTED_STATUSES,
     Compensation,
     CompensationStatus,
-    RecoveryStep,
     Resolution,
     SolutionOffered,
 )
-from resolutions.selectors import recent_decisions
+from resolutions.selectors import recent_decisions, recovery_steps
 from resolutions.services.approvers import requests_for
 
 
@@ -36,12 +35,25 @@ def _user(request: HttpRequest | None) -> Any:
     return getattr(request, "user", None)
 
 
+def _compensations(complaint: Complaint) -> list[Compensation]:
+    """The case's compensation, read once for both of this app's panels on the case page."""
+    held: list[Compensation] | None = getattr(complaint, "_case_compensations", None)
+    if held is None:
+        held = list(
+            Compensation.objects.filter(complaint=complaint).select_related(
+                "kind", "proposed_by", "approved_by", "issued_by"
+            )
+        )
+        complaint._case_compensations = held  # type: ignore[attr-defined]
+    return held
+
+
 def case_actions(request: HttpRequest | None, complaint: Complaint) -> dict[str, Any] | None:
     """Resolve, propose, send options, reopen: shown with the case's other actions."""
     user = _user(request)
     if user is None or not can_work_on(user, complaint):
         return None
-    waiting = Compensation.objects.filter(complaint=complaint, status=CompensationStatus.PROPOSED).exists()
+    waiting = any(c.status == CompensationStatus.PROPOSED for c in _compensations(complaint))
     return {
         "complaint": complaint,
         "can_resolve": Status.RESOLVED in ALLOWED_TRANSITIONS[complaint.status] and not waiting,
@@ -60,11 +72,7 @@ def case_panel(request: HttpRequest | None, complaint: Complaint) -> dict[str, A
             .select_related("root_cause", "resolved_by")
             .prefetch_related(Prefetch("solutions", queryset=SolutionOffered.objects.select_related("kind")))
         ),
-        "compensations": list(
-            Compensation.objects.filter(complaint=complaint).select_related(
-                "kind", "proposed_by", "approved_by", "issued_by"
-            )
-        ),
+        "compensations": _compensations(complaint),
         "open_offers": list(
             SolutionOffered.objects.filter(complaint=complaint, resolution__isnull=True).select_related(
                 "kind"
@@ -72,7 +80,7 @@ def case_panel(request: HttpRequest | None, complaint: Complaint) -> dict[str, A
         ),
         "may_act": may_act,
         "issue_form": IssueForm(),
-        "recovery_steps": list(RecoveryStep.objects.all()) if complaint.is_open and may_act else [],
+        "recovery_steps": recovery_steps() if complaint.is_open and may_act else [],
         **customer_panel(request, complaint.customer),
     }
 

@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 
 from complaints.access import assignable_users
 from complaints.models import CannedResponse, Complaint, Status
+from complaints.selectors.vocabularies import canned_choices, filter_choices
 from complaints.services.case_work import CallDirection, CallOutcome
 from complaints.states import manual_next
 
@@ -62,6 +63,9 @@ class OwnerForm(forms.Form):
         field = self.fields["to_user"]
         field.queryset = assignable_users()  # type: ignore[attr-defined]
         field.label_from_instance = lambda u: u.get_full_name() or u.get_username()  # type: ignore[attr-defined]
+        # Offered from the kept list of staff (the same people, names and order) rather than read
+        # on every case page; what is submitted is still checked against the query above.
+        field.choices = [("", field.empty_label), *filter_choices()["owners"]]  # type: ignore[attr-defined]
 
 
 class BulkReassignForm(OwnerForm):
@@ -97,3 +101,10 @@ class EmailForm(forms.Form):
         max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Offered from the kept list, as OwnerForm's people; a submitted choice is checked against
+        # the field's query.
+        field = self.fields["canned"]
+        field.choices = [("", field.empty_label), *canned_choices()]  # type: ignore[attr-defined]

@@ -28,6 +28,7 @@ from complaints.errors import ComplaintError, NotAllowed
 from complaints.forms.case_actions import CallForm, EmailForm, NoteForm, OwnerForm, StatusForm, WaitingForm
 from complaints.models import Complaint
 from complaints.selectors.timeline import case_timeline
+from complaints.selectors.vocabularies import with_lookups
 from complaints.services.case_emails import queue_case_email
 from complaints.services.case_work import add_note, log_call
 from complaints.services.ownership import claim_complaint, transfer_complaint
@@ -42,11 +43,12 @@ def _actor(request: HttpRequest) -> User:
 
 
 def _load(request: HttpRequest, reference: str) -> Complaint:
-    return get_object_or_404(
-        visible_complaints(request.user).select_related(
-            "customer", "owner", "severity", "category", "channel", "emotion", "product"
-        ),
-        reference=reference,
+    # Category, severity, channel and emotion come from the kept small tables (`with_lookups`).
+    return with_lookups(
+        get_object_or_404(
+            visible_complaints(request.user).select_related("customer", "owner", "product"),
+            reference=reference,
+        )
     )
 
 

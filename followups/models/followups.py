@@ -120,6 +120,9 @@ class FollowUp(models.Model):
             # The failed list pages by key on (failed_at, id); surveys in doubt are listed newest first.
             models.Index(fields=["-failed_at", "-id"], name="followup_failed", condition=Q(state="failed")),
             models.Index(fields=["-updated_at"], name="followup_uncertain", condition=Q(state="uncertain")),
+            # With the two due indexes above, the home page's "due today" reads three small ranges;
+            # without it, queued rows had no index and PostgreSQL scanned every follow-up.
+            models.Index(fields=["due_at"], name="followup_queued_due", condition=Q(state="queued")),
         ]
 
     def __str__(self) -> str:

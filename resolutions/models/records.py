@@ -148,6 +148,13 @@ class Compensation(models.Model):
                 condition=Q(status="proposed"),
             ),
             models.Index(fields=["complaint", "status"], name="compensation_by_case"),
+            # The proposer's home page lists the latest decisions on their requests: newest first
+            # from here, instead of every compensation they ever proposed.
+            models.Index(
+                fields=["proposed_by", "-decided_at", "-id"],
+                name="compensation_decided_for",
+                condition=Q(decided_at__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(name="compensation_amount_not_negative", condition=Q(amount__gte=0)),

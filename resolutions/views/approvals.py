@@ -30,7 +30,7 @@ def _render(
 ) -> HttpResponse:
     """The queue; after a refused decision, that row keeps the bound form (the choice and the
     note typed) with the error beside it."""
-    queue = approval_queue(request.user, now=timezone.now())
+    queue = approval_queue(request.user, now=timezone.now(), cursor=request.GET.get("after", ""))
     rows = [
         (
             r,
@@ -48,6 +48,8 @@ def _render(
         "rows": rows,
         "waiting_for_an_admin": queue.waiting_for_an_admin,
         "refused_elsewhere": elsewhere,
+        "next_cursor": queue.next_cursor,
+        "paged": bool(request.GET.get("after")),
     }
     return render(request, "resolutions/approvals.html", context, status=status)
 

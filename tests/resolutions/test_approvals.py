@@ -1,6 +1,7 @@
 """The approval queue shows what a decision needs; the proposer is told of the decision on their
 home page, by email and on the case."""
 
+import re
 import uuid
 from decimal import Decimal
 
@@ -146,3 +147,23 @@ def test_a_supervisor_is_told_why_they_cannot_decide_above_their_limit(
     assert "an admin must decide" in refused.content.decode()
     waiting.refresh_from_db()
     assert waiting.status == CompensationStatus.PROPOSED
+
+
+def test_the_queue_shows_a_page_of_the_oldest_requests_and_links_to_the_later_ones(
+    client, agent, supervisor, category, monkeypatch, django_assert_max_num_queries
+) -> None:
+    monkeypatch.setattr("resolutions.selectors.QUEUE_PAGE", 3)
+    cases = [ComplaintFactory(owner=agent, category=category) for _ in range(5)]
+    for case in cases:
+        propose(case, agent, "120")
+    client.force_login(supervisor)
+    first = client.get(reverse("resolutions:approvals")).content.decode()
+    later = re.search(r'href="\?after=([^"]+)">Later requests</a>', first)
+    assert later is not None
+    assert [c.reference for c in cases if c.reference in first] == [c.reference for c in cases[:3]]
+
+    with django_assert_max_num_queries(9):
+        second = client.get(reverse("resolutions:approvals") + "?after=" + later.group(1)).content.decode()
+
+    assert [c.reference for c in cases if c.reference in second] == [c.reference for c in cases[3:]]
+    assert "Later requests" not in second and "Oldest requests" in second

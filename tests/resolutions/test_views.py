@@ -270,3 +270,28 @@ def test_a_resolved_case_is_reopened_with_a_reason_and_its_compensation_stays(cl
     assert case.compensations.get().status == CompensationStatus.APPROVED
     told = Message.objects.get(key__startswith=f"case-reopened:{case.pk}:")
     assert told.to == agent.email and "Refund never arrived" in told.text
+
+
+def test_the_case_page_reads_at_most_twelve_queries_with_every_panel_filled(
+    client, case, agent, django_assert_max_num_queries
+) -> None:
+    for amount in ("25", "30"):
+        propose_compensation(
+            complaint=case,
+            actor=agent,
+            kind=kind("refund"),
+            amount=Decimal(amount),
+            currency="GBP",
+            reason="Late",
+            idempotency_key=uuid.uuid4(),
+        )
+    client.force_login(agent)
+    url = reverse("complaints:detail", args=[case.reference])
+    client.get(url)  # session, roles and the kept small tables warmed
+
+    with django_assert_max_num_queries(12):
+        page = client.get(url).content.decode()
+
+    assert "Propose compensation" in page and "Recovery checklist" in page
+    assert "30.00 GBP" in page and case.category.name in page and case.severity.name in page
+    assert 'name="canned"' in page and "Change status" in page
