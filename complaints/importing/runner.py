@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from django.db import connection
@@ -9,6 +10,8 @@ from tqdm import tqdm
 
 from complaints.importing.cfpb import CfpbRow, NotACfpbFile, Problem, open_text, read_rows
 from complaints.importing.writer import CfpbWriter
+from complaints.models import Complaint
+from complaints.signals import cases_imported
 
 BATCH_SIZE = 2_000
 
@@ -19,6 +22,15 @@ class ImportReport:
     already_there: int = 0
     problems: list[Problem] = field(default_factory=list)
     files_refused: list[str] = field(default_factory=list)
+    # The span of the rows read, for the apps that keep figures per day.
+    first_received: datetime | None = None
+    last_received: datetime | None = None
+
+    def saw(self, received_at: datetime) -> None:
+        if self.first_received is None or received_at < self.first_received:
+            self.first_received = received_at
+        if self.last_received is None or received_at > self.last_received:
+            self.last_received = received_at
 
 
 def import_files(
@@ -40,6 +52,13 @@ def import_files(
         # (a lookup by email walked the whole primary key before this).
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE complaints_customer, complaints_complaint, complaints_timelineevent")
+    if report.imported and report.first_received and report.last_received:
+        cases_imported.send(
+            sender=Complaint,
+            first_received=report.first_received,
+            last_received=report.last_received,
+            count=report.imported,
+        )
     return report
 
 
@@ -76,6 +95,7 @@ def _import_one(
                     on_problem(item)
                 continue
             batch.append(item)
+            report.saw(item.received_at)
             if len(batch) >= batch_size:
                 flush()
         if batch:

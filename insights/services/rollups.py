@@ -287,6 +287,16 @@ def refresh_recent_rollups(*, now: datetime | None = None) -> int:
     return refresh_rollups(start=today - timedelta(days=RECENT_DAYS - 1), end=today, now=now)
 
 
+def recount_imported(*, first_received: datetime, last_received: datetime) -> int:
+    """The days an import touched, from its first case's day until today: its cases' responses,
+    resolutions and follow-ups may fall on any later day."""
+    now = timezone.now()
+    start = timezone.localdate(first_received)
+    return refresh_rollups(
+        start=start, end=max(timezone.localdate(last_received), timezone.localdate(now)), now=now
+    )
+
+
 def refresh_all_rollups(*, now: datetime | None = None) -> int:
     """Every day that has a case: after an import or a change of team membership."""
     first = Complaint.objects.order_by("received_at").values_list("received_at", flat=True).first()
