@@ -84,6 +84,38 @@ def test_linking_an_unknown_reference_links_nothing_and_says_which() -> None:
     assert problem.links.count() == 0
 
 
+def test_an_unknown_reference_typed_on_the_page_is_named_beside_the_field_and_kept(client) -> None:
+    boss = SupervisorFactory()
+    problem = open_problem(actor=boss, title="Late refunds")
+    known = ComplaintFactory()
+    client.force_login(boss)
+    typed = f"{known.reference} RD-1999-999999"
+
+    response = client.post(f"/insights/problems/{problem.pk}/link/", {"references": typed})
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "No case with the reference RD-1999-999999" in page
+    assert typed in page  # what was typed is still in the field
+    assert problem.links.count() == 0
+
+
+def test_a_corrective_action_without_its_date_comes_back_with_the_text_kept(client) -> None:
+    boss = SupervisorFactory()
+    problem = open_problem(actor=boss, title="Late refunds")
+    client.force_login(boss)
+
+    response = client.post(
+        f"/insights/problems/{problem.pk}/action/",
+        {"corrective_action": "Courier changed", "corrective_action_on": ""},
+    )
+
+    assert response.status_code == 400
+    assert "Courier changed" in response.content.decode()
+    problem.refresh_from_db()
+    assert problem.corrective_action == ""
+
+
 def test_an_agent_cannot_open_a_problem() -> None:
     with pytest.raises(InsightsError):
         open_problem(actor=AgentFactory(), title="Nope")

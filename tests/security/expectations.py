@@ -248,15 +248,16 @@ ROWS: dict[str, Row] = {
         get=supervisors(OK), post=everyone(NOT_ALLOWED), kwargs=lambda world: {"table": "volume-category"}
     ),
     "insights:problems": Row(get=supervisors(OK), post=everyone(NOT_ALLOWED)),
-    "insights:problem_create": Row(get=everyone(NOT_ALLOWED), post=supervisors(MOVED)),
+    # An empty post comes back as the page with the form's errors (400), what was typed kept.
+    "insights:problem_create": Row(get=everyone(NOT_ALLOWED), post=supervisors(REFUSED)),
     "insights:problem": Row(
         get=supervisors(OK), post=everyone(NOT_ALLOWED), kwargs=lambda world: problem(world)
     ),
     "insights:problem_link": Row(
-        get=everyone(NOT_ALLOWED), post=supervisors(MOVED), kwargs=lambda world: problem(world)
+        get=everyone(NOT_ALLOWED), post=supervisors(REFUSED), kwargs=lambda world: problem(world)
     ),
     "insights:problem_action": Row(
-        get=everyone(NOT_ALLOWED), post=supervisors(MOVED), kwargs=lambda world: problem(world)
+        get=everyone(NOT_ALLOWED), post=supervisors(REFUSED), kwargs=lambda world: problem(world)
     ),
     "insights:lessons": Row(get=supervisors(OK), post=everyone(NOT_ALLOWED)),
     "insights:lesson_link": Row(
