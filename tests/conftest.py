@@ -77,14 +77,20 @@ def browser_session() -> Iterator[object]:
 @pytest.fixture
 def browser(browser_session, transactional_db, django_db_serialized_rollback, live_server, request):
     """Headless Chromium on the live server; a screenshot of the last page is kept per test."""
+    from django.core.cache import cache
+
     from tests.support.browser import Browser
 
+    # Every browser logs in from 127.0.0.1: failed logins counted by an earlier test in this
+    # process (the cache table outlives each test's flush) must not lock this one out.
+    cache.clear()
     page = Browser(browser_session, live_server.url, name=request.node.name)
     page.driver.delete_all_cookies()
     try:
         yield page
     finally:
         page.screenshot("last")
+        cache.clear()
 
 
 @pytest.fixture
