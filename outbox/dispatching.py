@@ -12,6 +12,7 @@ import time
 import uuid
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -123,16 +124,49 @@ def claim_due_batch(*, now: datetime, batch_size: int) -> tuple[str, list[int]]:
     return (str(token), ids) if ids else ("", [])
 
 
+PRODUCER_FAILURES = "outbox:producer-failures"
+
+
 def run_producers(*, now: datetime) -> int:
     written = 0
+    failures: dict[str, dict[str, str]] = {}
     for producer in registry.producers():
+        name = getattr(producer, "__qualname__", str(producer))
         try:
             written += producer(now)
-        except Exception:
-            # One app's failure must not stop every other message; it is logged with its trace
-            # and tried again at the next tick.
-            logger.exception("Outbox producer %s failed", getattr(producer, "__qualname__", producer))
+        except Exception as error:
+            # One app's failure must not stop every other message. It is logged with its trace,
+            # tried again at the next tick, and shown to staff on Undelivered mail until a run
+            # succeeds: the messages it should have written exist nowhere else to be seen.
+            logger.exception("Outbox producer %s failed", name)
+            failures[name] = {"at": now.isoformat(), "error": f"{type(error).__name__}: {error}"[:500]}
+    _remember_failures(failures)
     return written
+
+
+# A producer that keeps failing rewrites its failure every tick; one that recovers drops out of
+# sight within this time even where another process recorded the failure.
+FAILURE_SHOWN_SECONDS = 120
+_failed_here = False
+
+
+def _remember_failures(failures: dict[str, dict[str, str]]) -> None:
+    """The shared cache holds the last failures, for every web process to show. Nothing is read
+    on a good tick, so an idle tick stays two statements: a process clears what it wrote itself
+    when its producers succeed again, and the entry expires by itself otherwise."""
+    global _failed_here
+    if failures:
+        cache.set(PRODUCER_FAILURES, failures, timeout=FAILURE_SHOWN_SECONDS)
+        _failed_here = True
+    elif _failed_here:
+        cache.delete(PRODUCER_FAILURES)
+        _failed_here = False
+
+
+def producer_failures() -> list[dict[str, str]]:
+    """What staff are told: which producer failed, when and why, as of the last tick."""
+    stored = cache.get(PRODUCER_FAILURES) or {}
+    return [{"producer": name, **details} for name, details in sorted(stored.items())]
 
 
 def dispatch(*, now: datetime | None = None, batch_size: int | None = None) -> int:

@@ -62,7 +62,9 @@ class KindHandler:
         return {}
 
     def render(self, message: "Message") -> Content:
-        """The content of a message stored without one."""
+        """The content of a message stored without one. A kind that stores messages without content
+        must override this; reaching it is a bug, and the send path records the message as failed
+        with this reason, shown to staff on Undelivered mail."""
         raise NotImplementedError(f"{type(self).__name__} cannot build {message.kind} messages")
 
     def mirror(self, messages: list["Message"], state: str, now: datetime) -> None:

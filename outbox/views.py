@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
+from outbox.dispatching import producer_failures
 from outbox.errors import OutboxError
 from outbox.forms import RetryForm
 from outbox.models import Message
@@ -32,6 +33,7 @@ def attention(request: HttpRequest) -> HttpResponse:
             "more": len(rows) > PAGE_SIZE,
             "page_size": PAGE_SIZE,
             "form": RetryForm(),
+            "producer_failures": producer_failures(),
         },
     )
 

@@ -82,3 +82,31 @@ def test_the_undelivered_mail_page_is_for_staff_only(client) -> None:
     assert client.get("/mail/").status_code == 302  # to the login page
     client.force_login(UserFactory())
     assert client.get("/mail/").status_code == 403
+
+
+def test_a_failing_producer_is_shown_on_undelivered_mail_until_a_run_succeeds(client) -> None:
+    from django.utils import timezone
+
+    from outbox import registry
+    from outbox.dispatching import run_producers
+
+    calls = {"fail": True}
+
+    def surveys_due(now):
+        if calls["fail"]:
+            raise RuntimeError("the follow-ups table is locked")
+        return 0
+
+    registry.add_producer(surveys_due)
+    try:
+        client.force_login(AgentFactory())
+        run_producers(now=timezone.now())
+        page = client.get("/mail/").content.decode()
+        assert "Mail that should be written is not" in page
+        assert "RuntimeError: the follow-ups table is locked" in page
+
+        calls["fail"] = False
+        run_producers(now=timezone.now())
+        assert "Mail that should be written is not" not in client.get("/mail/").content.decode()
+    finally:
+        registry._producers.remove(surveys_due)
