@@ -1,17 +1,21 @@
 """Reads for the agents' follow-up pages: calls due and failed follow-ups, a page at a time by
 key, with counts that stop at a cap instead of lists that stop without saying so."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 
+from complaints.selectors.rows import stamp
 from followups import conf
-from followups.models import FollowUp
+from followups.models import FollowUp, FollowUpChannel
 from portal.db import RowCompare, capped_count
 
 PAGE_SIZE = 50
+CHANNEL_LABELS = dict(FollowUpChannel.choices)
 COUNT_CAP = 1000
 
 
@@ -39,30 +43,30 @@ def _parse(cursor: str) -> tuple[datetime, int] | None:
         return None
 
 
-def calls_page(
-    calls: QuerySet[FollowUp], *, now: datetime, cursor: str = "", size: int = PAGE_SIZE
-) -> FollowUpPage:
-    """Calls due, longest waiting first; each row knows whether it is overdue (`is_overdue`)."""
-    overdue_before = now - conf.call_overdue_after()
-    after = _parse(cursor) if cursor else None
-    page = calls.order_by("due_at", "id")
-    if after is not None:
-        page = page.filter(RowCompare(["due_at", "id"], ">", list(after)))
-    rows = list(page[: size + 1])
-    for row in rows:
-        row.is_overdue = row.due_at < overdue_before  # type: ignore[attr-defined]
-    more = len(rows) > size
-    rows = rows[:size]
-    return FollowUpPage(
-        rows,
-        f"{rows[-1].due_at.isoformat()}_{rows[-1].pk}" if more else None,
-        total=capped_count(calls, COUNT_CAP),
-        overdue=capped_count(calls.filter(due_at__lt=overdue_before), COUNT_CAP),
-    )
-
-
 # Calls due are read in one pass, up to this many, and split into the agent's and the team's.
 SCAN_CAP = 5_000
+
+
+def _team_calls() -> Q:
+    """Calls nobody is there to make: on unowned cases or on cases of someone who has left."""
+    gone = get_user_model().objects.filter(is_active=False).values("pk")
+    return Q(complaint__owner__isnull=True) | Q(complaint__owner_id__in=gone)
+
+
+def _tally(calls: QuerySet[FollowUp], *, user_id: int, overdue_before: datetime | None) -> dict[str, int]:
+    """How many due calls are the agent's and the team's (and, given `overdue_before`, how many of
+    each are overdue), counted by the database over the first `SCAN_CAP` + 1 due calls: one
+    statement, and no row comes back to Python."""
+    mine, team = Q(complaint__owner_id=user_id), _team_calls()
+    counts = {"mine": Count("pk", filter=mine), "team": Count("pk", filter=team)}
+    if overdue_before is not None:
+        late = Q(due_at__lt=overdue_before)
+        counts |= {
+            "mine_overdue": Count("pk", filter=mine & late),
+            "team_overdue": Count("pk", filter=team & late),
+        }
+    # In the due-time index's order, so the cap needs no sort.
+    return calls.select_related(None).order_by("due_at")[: SCAN_CAP + 1].aggregate(**counts)
 
 
 def calls_overview(
@@ -75,62 +79,45 @@ def calls_overview(
     size: int = PAGE_SIZE,
 ) -> tuple[FollowUpPage, FollowUpPage]:
     """The agent's calls and the team's calls (no owner, or an owner who has left), each with its
-    counts and one page, from one pass over the due calls and one read of the rows shown. Past
-    `SCAN_CAP` due calls each list is read on its own (`calls_page`)."""
-    head = list(
-        calls.order_by("due_at", "id").values_list(
-            "pk", "due_at", "complaint__owner_id", "complaint__owner__is_active"
-        )[: SCAN_CAP + 1]
-    )
-    if len(head) > SCAN_CAP:
-        mine_calls = calls.filter(complaint__owner_id=user_id)
-        team = calls.filter(Q(complaint__owner__isnull=True) | Q(complaint__owner__is_active=False))
-        return (
-            calls_page(mine_calls, now=now, cursor=mine_after, size=size),
-            calls_page(team, now=now, cursor=team_after, size=size),
-        )
+    counts and one page: the counts from one statement over the due calls (`_tally`), then each
+    page by key. Past `SCAN_CAP` due calls the counts show as capped."""
     overdue_before = now - conf.call_overdue_after()
-    mine = [(due, pk) for pk, due, owner, active in head if owner == user_id]
-    team_keys = [(due, pk) for pk, due, owner, active in head if owner is None or not active]
-    pages = [_slice(keys, after, size) for keys, after in ((mine, mine_after), (team_keys, team_after))]
-    shown = {pk for keys, _ in pages for _, pk in keys}
-    rows = {row.pk: row for row in calls.filter(pk__in=shown)}
+    tally = _tally(calls, user_id=user_id, overdue_before=overdue_before)
+    lists = (
+        (calls.filter(complaint__owner_id=user_id), mine_after, "mine"),
+        (calls.filter(_team_calls()), team_after, "team"),
+    )
     result = []
-    for (keys, next_cursor), everything in zip(pages, (mine, team_keys), strict=True):
-        page_rows = [rows[pk] for _, pk in keys if pk in rows]
-        for row in page_rows:
+    for subset, cursor, name in lists:
+        rows, next_cursor = _due_page(subset, cursor=cursor, size=size) if tally[name] else ([], None)
+        for row in rows:
             row.is_overdue = row.due_at < overdue_before  # type: ignore[attr-defined]
-        overdue = sum(1 for due, _ in everything if due < overdue_before)
         result.append(
             FollowUpPage(
-                page_rows, next_cursor, total=min(len(everything), COUNT_CAP), overdue=min(overdue, COUNT_CAP)
+                rows,
+                next_cursor,
+                total=min(tally[name], COUNT_CAP),
+                overdue=min(tally[f"{name}_overdue"], COUNT_CAP),
             )
         )
     return result[0], result[1]
 
 
-def call_counts(calls: QuerySet[FollowUp], *, user_id: int) -> tuple[int, int]:
-    """(calls due on the agent's cases, the team's calls), in one pass, each up to `COUNT_CAP`."""
-    mine = team = 0
-    for owner, active in calls.order_by().values_list("complaint__owner_id", "complaint__owner__is_active")[
-        :SCAN_CAP
-    ]:
-        if owner == user_id:
-            mine += 1
-        elif owner is None or not active:
-            team += 1
-    return min(mine, COUNT_CAP), min(team, COUNT_CAP)
-
-
-def _slice(
-    keys: list[tuple[datetime, int]], cursor: str, size: int
-) -> tuple[list[tuple[datetime, int]], str | None]:
+def _due_page(calls: QuerySet[FollowUp], *, cursor: str, size: int) -> tuple[list[FollowUp], str | None]:
     after = _parse(cursor) if cursor else None
+    page = calls.order_by("due_at", "id")
     if after is not None:
-        keys = [key for key in keys if key > after]
-    page = keys[:size]
-    more = len(keys) > size
-    return page, (f"{page[-1][0].isoformat()}_{page[-1][1]}" if more else None)
+        page = page.filter(RowCompare(["due_at", "id"], ">", list(after)))
+    rows = list(page[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return rows, (f"{rows[-1].due_at.isoformat()}_{rows[-1].pk}" if more else None)
+
+
+def call_counts(calls: QuerySet[FollowUp], *, user_id: int) -> tuple[int, int]:
+    """(calls due on the agent's cases, the team's calls), each up to `COUNT_CAP`."""
+    tally = _tally(calls, user_id=user_id, overdue_before=None)
+    return min(tally["mine"], COUNT_CAP), min(tally["team"], COUNT_CAP)
 
 
 def failed_page(failed: QuerySet[FollowUp], *, cursor: str = "", size: int = PAGE_SIZE) -> FollowUpPage:
@@ -147,3 +134,44 @@ def failed_page(failed: QuerySet[FollowUp], *, cursor: str = "", size: int = PAG
         f"{rows[-1].failed_at.isoformat()}_{rows[-1].pk}" if more and rows[-1].failed_at else None,
         total=capped_count(failed, COUNT_CAP),
     )
+
+
+@dataclass(frozen=True)
+class AttentionRow:
+    """A follow-up on the "needing attention" page, prepared in Python: the page draws up to 150
+    rows, and a URL reversed and a date formatted per cell by the template cost more than the query."""
+
+    pk: int
+    reference: str
+    case_url: str
+    retry_url: str
+    customer: str
+    email: str
+    channel: str
+    when: str
+    when_iso: str
+    error: str
+
+
+def attention_rows(followups: Iterable[FollowUp], *, when: str) -> list[AttentionRow]:
+    """`when` names the time shown: "failed_at" for failures, "updated_at" for surveys in doubt."""
+    case_prefix = reverse("complaints:detail", args=["RD"])[: -len("RD/")]
+    retry_url = reverse("followups:retry", args=[0]).replace("/0/", "/{}/")
+    rows = []
+    for followup in followups:
+        at: datetime | None = getattr(followup, when)
+        rows.append(
+            AttentionRow(
+                pk=followup.pk,
+                reference=followup.complaint.reference,
+                case_url=f"{case_prefix}{followup.complaint.reference}/",
+                retry_url=retry_url.format(followup.pk),
+                customer=followup.customer.name,
+                email=followup.customer.email,
+                channel=CHANNEL_LABELS.get(followup.channel, followup.channel),
+                when=stamp(at, year=False) if at else "",
+                when_iso=at.isoformat() if at else "",
+                error=followup.last_error,
+            )
+        )
+    return rows

@@ -13,14 +13,24 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
+from django.urls import reverse
+from django.utils.text import Truncator
 
 from accounts.roles import Role, has_role
 from complaints.models import Complaint
+from complaints.selectors.rows import stamp
 from complaints.selectors.vocabularies import filter_choices
 from portal.db import RowCompare
-from resolutions.models import COMMITTED_STATUSES, BudgetUsage, Compensation, CompensationStatus, RecoveryStep
+from portal.money import format_money
+from resolutions.models import (
+    COMMITTED_STATUSES,
+    BudgetUsage,
+    Compensation,
+    CompensationPolicy,
+    CompensationStatus,
+    RecoveryStep,
+)
 from resolutions.services.approvers import approver_role, requests_for, requests_for_admins
 from resolutions.services.policies import month_of
 
@@ -39,23 +49,70 @@ PREVIOUS_FIELDS = (
     "complaint__reference",
     "complaint__customer_id",
 )
+STATUS_LABELS = dict(CompensationStatus.choices)
+# What a request in the queue shows: of the case, only what its card reads (its dozen time stamps
+# and other texts stay in the database).
+QUEUE_FIELDS = (
+    "complaint_id",
+    "kind_id",
+    "amount",
+    "currency",
+    "reason",
+    "status",
+    "policy_id",
+    "budget_category_id",
+    "proposed_by_id",
+    "proposed_at",
+    "complaint__reference",
+    "complaint__category_id",
+    "complaint__customer_id",
+    "complaint__summary",
+    "complaint__customer_words",
+    "complaint__desired_outcome",
+    "complaint__customer__name",
+    "kind__name",
+    "policy",
+)
+
+
+@dataclass(frozen=True)
+class PreviousAward:
+    """An earlier award to the same customer, as the queue reads it out."""
+
+    text: str
+    amount: Decimal
+    currency: str
 
 
 @dataclass
 class ApprovalRequest:
+    """A request and what a decision needs, its figures already put into words: the queue draws
+    25 of these, and money, dates and URLs formatted per cell by the template cost more than
+    reading them."""
+
     compensation: Compensation
     total_if_approved: Decimal
     needs_admin: bool
     budget_left: Decimal | None
     category: str = ""
-    previous: list[Compensation] = field(default_factory=list)
+    previous: list[PreviousAward] = field(default_factory=list)
+    case_url: str = ""
+    customer_url: str = ""
+    decide_url: str = ""
+    proposer: str = ""
+    proposed: str = ""
+    amount_text: str = ""
+    total_text: str = ""
+    limits_text: str = ""
+    budget_text: str = ""
+    complaint_text: str = ""
 
     @property
-    def previous_totals(self) -> dict[str, Decimal]:
+    def previous_totals(self) -> dict[str, str]:
         totals: dict[str, Decimal] = defaultdict(Decimal)
         for award in self.previous:
             totals[award.currency] += award.amount
-        return dict(totals)
+        return {currency: format_money(total, currency) for currency, total in totals.items()}
 
 
 @dataclass(frozen=True)
@@ -87,25 +144,43 @@ def approval_queue(
     after = _parse_cursor(cursor) if cursor else None
     if after is not None:
         page = page.filter(RowCompare(["proposed_at", "id"], ">", list(after)))
-    rows = list(page.prefetch_related("proposed_by")[: size + 1])
+    rows = list(page.only(*QUEUE_FIELDS).prefetch_related("proposed_by")[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
     categories = dict(filter_choices()["categories"])
     previous = _previous_awards({c.complaint.customer_id for c in rows})
     budgets = _budgets_used(rows, now=now)
+    urls = _Urls()
+    limits: dict[int, str] = {}
     requests = []
     for c in rows:
         total = c.total_if_approved  # type: ignore[attr-defined]
         used = budgets.get((c.budget_category_id, c.currency), Decimal("0"))
         budget = c.policy.monthly_budget
+        left = None if budget is None else max(budget - used, Decimal("0"))
+        if c.policy_id not in limits:
+            limits[c.policy_id] = _limits_text(c.policy)
+        complaint = c.complaint
         requests.append(
             ApprovalRequest(
                 compensation=c,
                 total_if_approved=total,
                 needs_admin=approver_role(policy=c.policy, total=total) == Role.ADMIN,
-                budget_left=None if budget is None else max(budget - used, Decimal("0")),
-                category=categories.get(str(c.complaint.category_id)) or str(c.complaint.category),
-                previous=previous.get(c.complaint.customer_id, [])[:PREVIOUS_LIMIT],
+                budget_left=left,
+                category=categories.get(str(complaint.category_id)) or str(complaint.category),
+                previous=previous.get(complaint.customer_id, [])[:PREVIOUS_LIMIT],
+                case_url=urls.case(complaint.reference),
+                customer_url=urls.customer(complaint.customer_id),
+                decide_url=urls.decide(c.pk),
+                proposer=c.proposed_by.get_full_name() or c.proposed_by.get_username(),
+                proposed=stamp(c.proposed_at),
+                amount_text=format_money(c.amount, c.currency),
+                total_text=format_money(total, c.currency),
+                limits_text=limits[c.policy_id],
+                budget_text="No budget limit"
+                if left is None
+                else f"{format_money(left, c.currency)} of {format_money(budget, c.currency)}",
+                complaint_text=_shortened(complaint.summary or complaint.customer_words),
             )
         )
     above = 0 if has_role(user, Role.ADMIN) else requests_for_admins(user).count()
@@ -117,8 +192,40 @@ def approval_queue(
     )
 
 
-def _previous_awards(customer_ids: set[int]) -> dict[int, list[Compensation]]:
-    awards: dict[int, list[Compensation]] = defaultdict(list)
+def _shortened(text: str, limit: int = 400) -> str:
+    # Truncator reads the whole text to count characters; most summaries are shorter anyway.
+    return text if len(text) <= limit else Truncator(text).chars(limit)
+
+
+class _Urls:
+    """The queue's links, each pattern reversed once and filled per request."""
+
+    def __init__(self) -> None:
+        self._case = reverse("complaints:detail", args=["RD"])[: -len("RD/")]
+        self._customer = reverse("complaints:intake_customer", args=[0]).replace("/0/", "/{}/")
+        self._decide = reverse("resolutions:decide", args=[0]).replace("/0/", "/{}/")
+
+    def case(self, reference: str) -> str:
+        return f"{self._case}{reference}/"
+
+    def customer(self, pk: int) -> str:
+        return self._customer.format(pk)
+
+    def decide(self, pk: int) -> str:
+        return self._decide.format(pk)
+
+
+def _limits_text(policy: CompensationPolicy) -> str:
+    currency = policy.currency
+    return (
+        f"agents {format_money(policy.agent_limit, currency)}, "
+        f"supervisors {format_money(policy.supervisor_limit, currency)}, "
+        f"hard maximum {format_money(policy.hard_maximum, currency)}"
+    )
+
+
+def _previous_awards(customer_ids: set[int]) -> dict[int, list[PreviousAward]]:
+    awards: dict[int, list[PreviousAward]] = defaultdict(list)
     if not customer_ids:
         return awards
     # The customers' cases first, then their awards by case: joined in one statement, PostgreSQL
@@ -126,25 +233,32 @@ def _previous_awards(customer_ids: set[int]) -> dict[int, list[Compensation]]:
     cases = list(Complaint.objects.filter(customer_id__in=customer_ids).values_list("pk", flat=True))
     rows = (
         Compensation.objects.filter(complaint_id__in=cases, status__in=list(COMMITTED_STATUSES))
-        .select_related("kind", "complaint")
-        .only(*PREVIOUS_FIELDS)
         .order_by("-proposed_at", "-pk")
+        .values_list(*PREVIOUS_FIELDS)
     )
-    for award in rows:
-        awards[award.complaint.customer_id].append(award)
+    for kind, amount, currency, status, proposed_at, reference, customer_id in rows:
+        label = STATUS_LABELS.get(status, status).lower()
+        text = (
+            f"{kind} of {format_money(amount, currency)} on {reference} "
+            f"({label}, {stamp(proposed_at, time=False)})"
+        )
+        awards[customer_id].append(PreviousAward(text=text, amount=amount, currency=currency))
     return awards
 
 
 def _budgets_used(rows: list[Compensation], *, now: datetime) -> dict[tuple[int, str], Decimal]:
-    if not rows:
+    """This month's committed amount per (category, currency) of the requests shown."""
+    wanted = {(c.budget_category_id, c.currency) for c in rows}
+    if not wanted:
         return {}
-    wanted = Q()
-    for category_id, currency in {(c.budget_category_id, c.currency) for c in rows}:
-        wanted |= Q(category_id=category_id, currency=currency)
-    ledger = BudgetUsage.objects.filter(wanted, month=month_of(now)).values_list(
-        "category_id", "currency", "committed"
-    )
-    return {(category_id, currency): committed for category_id, currency, committed in ledger}
+    ledger = BudgetUsage.objects.filter(
+        month=month_of(now), category_id__in={category for category, _ in wanted}
+    ).values_list("category_id", "currency", "committed")
+    return {
+        (category, currency): committed
+        for category, currency, committed in ledger
+        if (category, currency) in wanted
+    }
 
 
 def recent_decisions(

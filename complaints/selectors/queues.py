@@ -65,7 +65,9 @@ def agent_home(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> Agen
             running.filter(urgency_q(UrgencyFilter.AT_RISK, now)),
             reopened,
             unowned,
-            unowned.filter(urgency_q(UrgencyFilter.OVERDUE, now)),
+            # A running clock means an open case: without the status test this count reads only
+            # the unowned cases' due-time index, never the table.
+            visible.filter(urgency_q(UrgencyFilter.OVERDUE, now), owner__isnull=True),
         ],
         COUNT_CAP,
     )

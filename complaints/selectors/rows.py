@@ -55,9 +55,12 @@ class CaseRow:
     reopened: bool
 
 
-def stamp(value: datetime, *, year: bool = True) -> str:
+def stamp(value: datetime, *, year: bool = True, time: bool = True) -> str:
+    """A date as pages show it ("4 Jun 2025 11:00"; "4 Jun 11:00" without the year; "4 Jun 2025"
+    without the time), in the active time zone: the template filter's output, per row far cheaper."""
     local = timezone.localtime(value)
-    return f"{local.day} {local:%b} {local:%Y %H:%M}" if year else f"{local.day} {local:%b %H:%M}"
+    day = f"{local.day} {local:%b} {local:%Y}" if year else f"{local.day} {local:%b}"
+    return f"{day} {local:%H:%M}" if time else day
 
 
 def case_rows(cases: Iterable[Complaint], *, now: datetime) -> list[CaseRow]:

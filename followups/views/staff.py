@@ -13,7 +13,7 @@ from complaints.errors import ComplaintError
 from followups.errors import FollowUpError
 from followups.forms import CallOutcomeForm
 from followups.models import FollowUp, FollowUpChannel, State
-from followups.selectors import calls_overview, failed_page
+from followups.selectors import attention_rows, calls_overview, failed_page
 from followups.services.calls import calls_due, can_record_call, record_call_outcome
 from followups.services.operations import retry_followup
 
@@ -117,8 +117,9 @@ def failed_list(request: HttpRequest) -> HttpResponse:
         "followups/failed.html",
         {
             "page": page,
+            "failed": attention_rows(page.rows, when="failed_at"),
             "paged": bool(request.GET.get("after")),
-            "uncertain": list(uncertain),
+            "uncertain": attention_rows(uncertain, when="updated_at"),
             "uncertain_limit": UNCERTAIN_LIMIT,
         },
     )

@@ -59,6 +59,7 @@ def test_a_request_shows_the_customer_the_complaint_what_they_want_what_they_wer
     assert "Kettle arrived broken; two calls unanswered." in page
     assert "A working kettle and an apology." in page
     assert f"Refund of 45.40 GBP on {earlier.reference} (issued" in page  # money, not 45.400000
+    assert "In all: 45.40 GBP" in page  # the request waiting on another case is not given yet
     assert (
         "Limits per case</dt><dd>agents 50.00 GBP, supervisors 250.00 GBP, hard maximum 1,000.00 GBP" in page
     )
