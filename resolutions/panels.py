@@ -1,9 +1,10 @@
 """This app's panels on the complaints app's pages, registered in `ResolutionsConfig.ready()`
 (see `complaints.panels`)."""
 
+from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Count, Sum
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -65,19 +66,21 @@ def case_actions(request: HttpRequest | None, complaint: Complaint) -> dict[str,
 def case_panel(request: HttpRequest | None, complaint: Complaint) -> dict[str, Any]:
     user = _user(request)
     may_act = user is not None and can_work_on(user, complaint)
+    # Every solution offered on the case in one read, split here: those of each resolution and
+    # those still open (sent to the customer, no resolution yet).
+    offered: dict[int | None, list[SolutionOffered]] = defaultdict(list)
+    for offer in SolutionOffered.objects.filter(complaint=complaint).select_related("kind"):
+        offered[offer.resolution_id].append(offer)
+    resolutions = list(
+        Resolution.objects.filter(complaint=complaint).select_related("root_cause", "resolved_by")
+    )
+    for resolution in resolutions:
+        resolution.offered = offered.get(resolution.pk, [])  # type: ignore[attr-defined]
     return {
         "complaint": complaint,
-        "resolutions": list(
-            Resolution.objects.filter(complaint=complaint)
-            .select_related("root_cause", "resolved_by")
-            .prefetch_related(Prefetch("solutions", queryset=SolutionOffered.objects.select_related("kind")))
-        ),
+        "resolutions": resolutions,
         "compensations": _compensations(complaint),
-        "open_offers": list(
-            SolutionOffered.objects.filter(complaint=complaint, resolution__isnull=True).select_related(
-                "kind"
-            )
-        ),
+        "open_offers": offered.get(None, []),
         "may_act": may_act,
         "issue_form": IssueForm(),
         "recovery_steps": recovery_steps() if complaint.is_open and may_act else [],

@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from complaints.models.customers import Customer
 from complaints.models.taxonomy import Category, Channel, Emotion, Product, Severity
-from complaints.models.urgency import Urgency, next_due_expression, risk_point_expression
+from complaints.models.urgency import Urgency, next_due_expression, risk_point_expression, urgency_at
 
 
 class Status(models.TextChoices):
@@ -173,13 +173,7 @@ class Complaint(models.Model):
 
     def urgency(self, now: datetime) -> Urgency | None:
         """Overdue or at risk in words, from the generated columns; None when no clock runs."""
-        if self.due_at is None:
-            return None
-        if now > self.due_at:
-            return Urgency.OVERDUE
-        if self.risk_at is not None and now >= self.risk_at:
-            return Urgency.AT_RISK
-        return Urgency.ON_TIME
+        return urgency_at(self.due_at, self.risk_at, now)
 
     def is_overdue(self, now: datetime) -> bool:
         if not self.is_open or self.awaiting_customer_since is not None:

@@ -5,6 +5,7 @@ writer (services, the CFPB importer's COPY, a data fix in SQL) keeps them right 
 filter, sort and count on them through an index instead of computing them per row.
 """
 
+from datetime import datetime
 from typing import Any
 
 from django.db import models
@@ -22,6 +23,17 @@ class Urgency(models.TextChoices):
     OVERDUE = "overdue", "Overdue"
     AT_RISK = "at_risk", "At risk"
     ON_TIME = "on_time", "On time"
+
+
+def urgency_at(due_at: datetime | None, risk_at: datetime | None, now: datetime) -> Urgency | None:
+    """Overdue or at risk in words, from the generated columns; None when no clock runs."""
+    if due_at is None:
+        return None
+    if now > due_at:
+        return Urgency.OVERDUE
+    if risk_at is not None and now >= risk_at:
+        return Urgency.AT_RISK
+    return Urgency.ON_TIME
 
 
 def next_due_expression() -> Case:

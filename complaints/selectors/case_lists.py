@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
@@ -103,7 +104,7 @@ def urgency_q(urgency: str, now: datetime) -> Q:
 
 @dataclass(frozen=True)
 class CasePage:
-    cases: Sequence[Complaint]
+    cases: Sequence[Any]  # whatever `cases` yields: rows of `list_rows`, or cases
     next_cursor: str | None
 
 

@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import phonenumbers
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField, TrigramWordSimilarity
@@ -33,6 +34,7 @@ from django.utils import timezone
 
 from complaints.models import Complaint, Customer, EventKind, TimelineEvent
 from complaints.selectors.case_lists import PAGE_SIZE
+from complaints.selectors.rows import list_rows
 from portal.db import Contains, is_postgresql
 
 # Named in the migration that builds the document (complaints 0014) too.
@@ -58,7 +60,7 @@ _WORDS = re.compile(r"\w+")
 
 @dataclass(frozen=True)
 class SearchPage:
-    cases: Sequence[Complaint]
+    cases: Sequence[Any]  # rows of `list_rows`
     next_cursor: str | None
     # So many matched that only the best and newest were considered: the page says to narrow.
     many: bool = False
@@ -95,7 +97,7 @@ def search_cases(
     if after is not None:
         ordered = [item for item in ordered if _key(*item) > after]
     chosen = [pk for pk, _ in ordered[: size + 1]]
-    rows = cases.filter(pk__in=chosen[:size])
+    rows = list_rows(cases.filter(pk__in=chosen[:size]))
     by_id = {case.pk: case for case in rows}
     page = [by_id[pk] for pk in chosen[:size] if pk in by_id]
     many = len(hits) >= CANDIDATES

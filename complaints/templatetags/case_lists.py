@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 
 register = template.Library()
@@ -64,10 +64,15 @@ def _count_link(count: int, url: str, text: str, label: str) -> SafeString:
 
 
 _BOX = (
-    '<td><input class="form-check-input" type="checkbox" name="cases" value="{}" id="pick-{}"%s'
-    ' aria-label="Select {}"></td>'
+    '<td><input class="form-check-input" type="checkbox" name="cases" value="{ref}" id="pick-{pk}"%s'
+    ' aria-label="Select {ref}"></td>'
 )
 CHECKED_BOX, UNCHECKED_BOX = _BOX % " checked", _BOX % ""
+REOPENED = ' <span class="badge text-bg-secondary">reopened</span>'
+BADGES = {
+    "overdue": '<span class="badge text-bg-danger">Overdue</span>',
+    "at_risk": '<span class="badge text-bg-warning">At risk</span>',
+}
 
 
 @register.simple_tag
@@ -81,39 +86,36 @@ def case_rows(
 ) -> SafeString:
     """`<tr>`s of a case table (complaints.selectors.rows.CaseRow), drawn in one pass for the
     same reason as `load_rows`. Columns: reference, [received], customer, category, severity,
-    status, [owner], next due with overdue or at risk in words."""
+    status, [owner], next due with overdue or at risk in words.
+
+    Every value goes through `escape` once and the markup is joined as plain text: a home page
+    draws 45 rows, and `format_html` per cell (format, escape, mark safe, then again for the row)
+    cost more than the rows' query."""
     lines = []
     for row in rows:
+        reference = escape(row.reference)
         cells = []
         if selectable:
-            cells.append(
-                format_html(
-                    CHECKED_BOX if row.reference in selected else UNCHECKED_BOX,
-                    row.reference,
-                    row.pk,
-                    row.reference,
-                )
-            )
-        reopened = (
-            SafeString(' <span class="badge text-bg-secondary">reopened</span>') if row.reopened else ""
+            box = CHECKED_BOX if row.reference in selected else UNCHECKED_BOX
+            cells.append(box.format(ref=reference, pk=int(row.pk)))
+        cells.append(
+            f'<td><a href="{escape(row.url)}">{reference}</a>{REOPENED if row.reopened else ""}</td>'
         )
-        cells.append(format_html('<td><a href="{}">{}</a>{}</td>', row.url, row.reference, reopened))
         if received:
             cells.append(
-                format_html('<td><time datetime="{}">{}</time></td>', row.received_iso, row.received)
+                f'<td><time datetime="{escape(row.received_iso)}">{escape(row.received)}</time></td>'
             )
         cells.append(
-            format_html(
-                "<td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
-                row.customer,
-                row.category,
-                row.severity,
-                row.status,
-            )
+            f"<td>{escape(row.customer)}</td><td>{escape(row.category)}</td>"
+            f"<td>{escape(row.severity)}</td><td>{escape(row.status)}</td>"
         )
         if owner:
-            cells.append(format_html("<td>{}</td>", row.owner or "Nobody yet"))
-        due = format_html('<time datetime="{}">{}</time>', row.due_iso, row.due) if row.due_iso else row.due
-        cells.append(format_html("<td>{} {}</td>", urgency_badge(row.urgency), due))
-        lines.append(format_html("<tr>{}</tr>", format_html_join("", "{}", ((cell,) for cell in cells))))
-    return format_html_join("\n", "{}", ((line,) for line in lines))
+            cells.append(f"<td>{escape(row.owner or 'Nobody yet')}</td>")
+        due = (
+            f'<time datetime="{escape(row.due_iso)}">{escape(row.due)}</time>'
+            if row.due_iso
+            else escape(row.due)
+        )
+        cells.append(f"<td>{BADGES.get(row.urgency, '')} {due}</td>")
+        lines.append(f"<tr>{''.join(cells)}</tr>")
+    return SafeString("\n".join(lines))

@@ -54,9 +54,7 @@ def _render_list(
     cursor = params.get("after", "")
     counts = None
     if query:
-        page = search_cases(
-            list_rows(cases), query, region=settings.PHONENUMBER_DEFAULT_REGION, cursor=cursor
-        )
+        page = search_cases(cases, query, region=settings.PHONENUMBER_DEFAULT_REGION, cursor=cursor)
     else:
         page = page_of_cases(list_rows(cases), sort=filters.sort, cursor=cursor)  # type: ignore[assignment]
         if not filters.urgency:

@@ -116,3 +116,30 @@ def test_resolving_takes_the_customers_choice_made_by_link(client, case, agent, 
 
     after = client.get(reverse("resolutions:choose", args=[choice_token(case)]))
     assert "already resolved" in after.content.decode()
+
+
+def test_the_case_page_lists_options_sent_until_a_resolution_takes_them(client, case, agent, offers) -> None:
+    from resolutions.services.resolving import resolve_complaint
+
+    client.force_login(agent)
+    page = client.get(reverse("complaints:detail", args=[case.reference])).content.decode()
+    sent = page.split("Options sent to the customer", 1)[1]
+    assert "New kettle by Friday" in sent and "£50 store credit" in sent
+
+    client.post(reverse("resolutions:choose", args=[choice_token(case)]), {"solution": offers[0].pk})
+    resolve_complaint(
+        complaint=case,
+        actor=agent,
+        idempotency_key=uuid.uuid4(),
+        steps=ALL_STEPS,
+        solutions=[],
+        chosen=None,
+        outcome="Kettle replaced.",
+        root_cause=root_cause("delivery"),
+        preventable=False,
+    )
+    page = client.get(reverse("complaints:detail", args=[case.reference])).content.decode()
+    assert "Options sent to the customer" not in page
+    resolution = page.split('class="mb-3 resolution"', 1)[1]
+    assert "New kettle by Friday (39.99 GBP) <strong>— chosen</strong>" in resolution
+    assert "£50 store credit" in resolution
