@@ -11,7 +11,7 @@ from django.utils import timezone
 from complaints.models import Complaint
 from complaints.panels import register
 from followups.models import FollowUp, FollowUpChannel, State
-from followups.selectors import call_counts
+from followups.selectors import home_call_counts
 from followups.services.calls import calls_due
 
 # A home page shows a handful; the full lists have their own pages.
@@ -50,5 +50,5 @@ def home_panel(request: HttpRequest | None, _: object = None) -> dict[str, Any] 
         .select_related("complaint", "customer")
         .order_by("due_at")[:HOME_LIMIT]
     )
-    calls_mine, calls_team = call_counts(calls_due(user, now=now), user_id=user.pk)
+    calls_mine, calls_team = home_call_counts(calls_due(user, now=now), user_id=user.pk, now=now)
     return {"due_today": list(due_today), "calls_mine": calls_mine, "calls_team": calls_team}

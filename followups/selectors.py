@@ -120,6 +120,33 @@ def call_counts(calls: QuerySet[FollowUp], *, user_id: int) -> tuple[int, int]:
     return min(tally["mine"], COUNT_CAP), min(tally["team"], COUNT_CAP)
 
 
+# The home page's call counts, per user: (the minute they were counted in, the counts).
+_kept_counts: dict[int, tuple[datetime, tuple[int, int]]] = {}
+KEPT_COUNTS_MAX = 1_000
+
+
+def home_call_counts(calls: QuerySet[FollowUp], *, user_id: int, now: datetime) -> tuple[int, int]:
+    """`call_counts` for the home page, kept by this process until the minute turns.
+
+    Counting joins every due call to its case to learn its owner (6-10 ms at 1,734 due calls), on
+    the page an agent opens most. Calls fall due by the minute, a call recorded in this process
+    is counted again at once (`forget_call_counts`), and the calls page always counts afresh;
+    what another process recorded shows here within a minute."""
+    minute = now.replace(second=0, microsecond=0)
+    held = _kept_counts.get(user_id)
+    if held is not None and held[0] == minute:
+        return held[1]
+    counts = call_counts(calls, user_id=user_id)
+    if len(_kept_counts) >= KEPT_COUNTS_MAX:
+        _kept_counts.clear()
+    _kept_counts[user_id] = (minute, counts)
+    return counts
+
+
+def forget_call_counts() -> None:
+    _kept_counts.clear()
+
+
 def failed_page(failed: QuerySet[FollowUp], *, cursor: str = "", size: int = PAGE_SIZE) -> FollowUpPage:
     """Failed follow-ups, newest failure first."""
     after = _parse(cursor) if cursor else None

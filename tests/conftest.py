@@ -24,6 +24,20 @@ def _plain_http(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _fresh_process_counts() -> Iterator[None]:
+    """Counts a web process keeps for a minute start empty in every test: one test's calls or
+    cases must not show in the next test's home page."""
+    from complaints.selectors.queues import forget_loads
+    from followups.selectors import forget_call_counts
+
+    forget_loads()
+    forget_call_counts()
+    yield
+    forget_loads()
+    forget_call_counts()
+
+
 @pytest.fixture
 def smtp_server(settings) -> Iterator[SmtpSink]:
     """A real SMTP server on loopback; this process and the worker processes send to it."""

@@ -64,6 +64,29 @@ def test_a_call_appears_in_the_owners_list_at_its_due_time_with_script_and_summa
     assert "Late refund" in page and "Alan Turing" in page and "Record outcome" in page
 
 
+def test_the_home_counts_calls_again_once_one_is_recorded_and_otherwise_each_minute(
+    client, django_capture_on_commit_callbacks
+) -> None:
+    agent = AgentFactory()
+    first, second = call_on(owner=agent), call_on(owner=agent)
+    client.force_login(agent)
+
+    with time_machine.travel(DUE, tick=False):
+        assert "Calls due: 2 on your cases" in client.get("/").content.decode()
+        with django_capture_on_commit_callbacks(execute=True):
+            recorded = client.post(
+                f"/followups/calls/{first.pk}/",
+                {"outcome": FollowUpCallOutcome.SATISFIED, "satisfaction": "4", "note": ""},
+            )
+        assert recorded.status_code == 302
+        assert "Calls due: 1 on your cases" in client.get("/").content.decode()
+        # Changed elsewhere (another web process, a data fix): shown once the minute turns.
+        FollowUp.objects.filter(pk=second.pk).update(state=State.CANCELLED)
+        assert "Calls due: 1 on your cases" in client.get("/").content.decode()
+    with time_machine.travel(DUE + timedelta(minutes=1), tick=False):
+        assert "Calls due:" not in client.get("/").content.decode()
+
+
 @time_machine.travel(DUE, tick=False)
 def test_a_call_on_a_case_whose_owner_left_goes_to_the_team_list(client) -> None:
     gone = AgentFactory(is_active=False)
