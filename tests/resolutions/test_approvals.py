@@ -168,3 +168,14 @@ def test_the_queue_shows_a_page_of_the_oldest_requests_and_links_to_the_later_on
 
     assert [c.reference for c in cases if c.reference in second] == [c.reference for c in cases[3:]]
     assert "Later requests" not in second and "Oldest requests" in second
+
+
+def test_a_request_from_someone_who_has_left_still_names_them(client, case, agent, supervisor) -> None:
+    propose(case, agent, "120")
+    agent.is_active = False
+    agent.save()
+    client.force_login(supervisor)
+
+    page = client.get(reverse("resolutions:approvals")).content.decode()
+
+    assert f"Proposed by {agent.get_full_name() or agent.username} on " in page
