@@ -118,4 +118,5 @@ def case_rows(
         )
         cells.append(f"<td>{BADGES.get(row.urgency, '')} {due}</td>")
         lines.append(f"<tr>{''.join(cells)}</tr>")
-    return SafeString("\n".join(lines))
+    # Safe: every value above went through `escape`; the rest is this function's own markup.
+    return SafeString("\n".join(lines))  # nosec B703

@@ -79,3 +79,15 @@ def test_ties_on_received_time_are_not_lost_between_pages(agent_client) -> None:
 def test_a_tampered_cursor_starts_from_the_top(agent_client) -> None:
     case = ComplaintFactory()
     assert references(agent_client.get("/cases/", {"after": "nonsense"})) == [case.reference]
+
+
+def test_what_a_customer_typed_as_their_name_is_shown_escaped_in_every_case_table(client) -> None:
+    agent = AgentFactory()
+    name = '<script>alert("x")</script> & O\'Brien'
+    case = ComplaintFactory(customer=CustomerFactory(name=name), owner=agent)
+    client.force_login(agent)
+
+    for path in ("/cases/", "/", f"/cases/?q={case.reference}"):
+        page = client.get(path).content.decode()
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; O&#x27;Brien" in page, path
+        assert "<script>alert" not in page, path

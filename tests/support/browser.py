@@ -100,7 +100,11 @@ class Browser:
         self.visit("/accounts/login/")
         self.fill("Username*", username)
         self.fill("Password*", password)
+        form_page = self.driver.find_element(By.TAG_NAME, "html")
         self.click_button("Log in")
+        # Wait for the answer to the POST (the next page or the form again with its error): a visit
+        # made before it arrives is overtaken by the login's redirect.
+        WebDriverWait(self.driver, 15).until(expected_conditions.staleness_of(form_page))
         self.find("main")
 
     def axe_violations(self) -> list[dict[str, Any]]:
