@@ -43,7 +43,7 @@ def _parse(cursor: str) -> tuple[datetime, int] | None:
         return None
 
 
-# Calls due are read in one pass, up to this many, and split into the agent's and the team's.
+# Calls due are counted over at most this many (the counts show no more than COUNT_CAP anyway).
 SCAN_CAP = 5_000
 
 

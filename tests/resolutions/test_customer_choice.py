@@ -12,7 +12,7 @@ from complaints.models import EventKind, Status
 from outbox.testing import flush_outbox
 from resolutions.models import SolutionOffered
 from resolutions.services.choices import choice_token, send_solution_options
-from resolutions.services.resolving import SolutionInput
+from resolutions.services.resolving import SolutionInput, resolve_complaint
 from tests.factories import kind, root_cause
 from tests.resolutions.test_resolving import ALL_STEPS
 
@@ -95,22 +95,25 @@ def test_a_tampered_or_expired_link_is_refused_with_a_reason(client, case, offer
     assert not SolutionOffered.objects.filter(chosen=True).exists()
 
 
-def test_resolving_takes_the_customers_choice_made_by_link(client, case, agent, offers) -> None:
-    from resolutions.services.resolving import resolve_complaint
-
-    client.post(reverse("resolutions:choose", args=[choice_token(case)]), {"solution": offers[1].pk})
-
-    resolution = resolve_complaint(
+def resolve_as_the_customer_chose(case, agent, *, outcome: str):  # type: ignore[no-untyped-def]
+    """Resolve with no solution of its own: the one the customer chose by link is taken."""
+    return resolve_complaint(
         complaint=case,
         actor=agent,
         idempotency_key=uuid.uuid4(),
         steps=ALL_STEPS,
         solutions=[],
         chosen=None,
-        outcome="Store credit issued.",
+        outcome=outcome,
         root_cause=root_cause("delivery"),
         preventable=False,
     )
+
+
+def test_resolving_takes_the_customers_choice_made_by_link(client, case, agent, offers) -> None:
+    client.post(reverse("resolutions:choose", args=[choice_token(case)]), {"solution": offers[1].pk})
+
+    resolution = resolve_as_the_customer_chose(case, agent, outcome="Store credit issued.")
     assert resolution.chosen_solution == offers[1]
     assert resolution.solutions.count() == 2
 
@@ -119,25 +122,13 @@ def test_resolving_takes_the_customers_choice_made_by_link(client, case, agent, 
 
 
 def test_the_case_page_lists_options_sent_until_a_resolution_takes_them(client, case, agent, offers) -> None:
-    from resolutions.services.resolving import resolve_complaint
-
     client.force_login(agent)
     page = client.get(reverse("complaints:detail", args=[case.reference])).content.decode()
     sent = page.split("Options sent to the customer", 1)[1]
     assert "New kettle by Friday" in sent and "£50 store credit" in sent
 
     client.post(reverse("resolutions:choose", args=[choice_token(case)]), {"solution": offers[0].pk})
-    resolve_complaint(
-        complaint=case,
-        actor=agent,
-        idempotency_key=uuid.uuid4(),
-        steps=ALL_STEPS,
-        solutions=[],
-        chosen=None,
-        outcome="Kettle replaced.",
-        root_cause=root_cause("delivery"),
-        preventable=False,
-    )
+    resolve_as_the_customer_chose(case, agent, outcome="Kettle replaced.")
     page = client.get(reverse("complaints:detail", args=[case.reference])).content.decode()
     assert "Options sent to the customer" not in page
     resolution = page.split('class="mb-3 resolution"', 1)[1]
