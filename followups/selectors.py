@@ -131,7 +131,8 @@ def home_call_counts(calls: QuerySet[FollowUp], *, user_id: int, now: datetime) 
     Counting joins every due call to its case to learn its owner (6-10 ms at 1,734 due calls), on
     the page an agent opens most. Calls fall due by the minute, a call recorded in this process
     is counted again at once (`forget_call_counts`), and the calls page always counts afresh;
-    what another process recorded shows here within a minute."""
+    any other change (a call recorded by another process, a transfer, a reopened case) shows
+    here within a minute."""
     minute = now.replace(second=0, microsecond=0)
     held = _kept_counts.get(user_id)
     if held is not None and held[0] == minute:
