@@ -14,13 +14,6 @@ from tests.factories import AgentFactory, CategoryFactory, ComplaintFactory, Cus
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fresh_team_load():
-    forget_loads()
-    yield
-    forget_loads()
-
-
 def case(owner=None, *, due_in_hours: float | None, window_hours: float = 40, **fields):  # type: ignore[no-untyped-def]
     now = timezone.now()
     fields.setdefault("status", Status.INVESTIGATING)
@@ -152,3 +145,4 @@ def test_a_supervisors_home_costs_the_same_queries_whatever_the_team(supervisor_
     # Session, user, roles; the counts in one; the overdue cases; the people who can own cases;
     # the approval and follow-up panels.
     assert few <= 10, few
+
