@@ -145,4 +145,3 @@ def test_a_supervisors_home_costs_the_same_queries_whatever_the_team(supervisor_
     # Session, user, roles; the counts in one; the overdue cases; the people who can own cases;
     # the approval and follow-up panels.
     assert few <= 10, few
-
