@@ -13,6 +13,7 @@ from complaints.selectors.rows import stamp
 from followups import conf
 from followups.models import FollowUp, FollowUpChannel
 from portal.db import RowCompare, capped_count
+from portal.kept import MinuteKeep
 
 PAGE_SIZE = 50
 CHANNEL_LABELS = dict(FollowUpChannel.choices)
@@ -120,9 +121,7 @@ def call_counts(calls: QuerySet[FollowUp], *, user_id: int) -> tuple[int, int]:
     return min(tally["mine"], COUNT_CAP), min(tally["team"], COUNT_CAP)
 
 
-# The home page's call counts, per user: (the minute they were counted in, the counts).
-_kept_counts: dict[int, tuple[datetime, tuple[int, int]]] = {}
-KEPT_COUNTS_MAX = 1_000
+_home_counts = MinuteKeep()
 
 
 def home_call_counts(calls: QuerySet[FollowUp], *, user_id: int, now: datetime) -> tuple[int, int]:
@@ -133,19 +132,14 @@ def home_call_counts(calls: QuerySet[FollowUp], *, user_id: int, now: datetime) 
     is counted again at once (`forget_call_counts`), and the calls page always counts afresh;
     any other change (a call recorded by another process, a transfer, a reopened case) shows
     here within a minute."""
-    minute = now.replace(second=0, microsecond=0)
-    held = _kept_counts.get(user_id)
-    if held is not None and held[0] == minute:
-        return held[1]
-    counts = call_counts(calls, user_id=user_id)
-    if len(_kept_counts) >= KEPT_COUNTS_MAX:
-        _kept_counts.clear()
-    _kept_counts[user_id] = (minute, counts)
+    counts: tuple[int, int] = _home_counts.get(
+        user_id, now=now, count=lambda: call_counts(calls, user_id=user_id)
+    )
     return counts
 
 
 def forget_call_counts() -> None:
-    _kept_counts.clear()
+    _home_counts.forget()
 
 
 def failed_page(failed: QuerySet[FollowUp], *, cursor: str = "", size: int = PAGE_SIZE) -> FollowUpPage:

@@ -27,15 +27,15 @@ def _plain_http(settings):
 @pytest.fixture(autouse=True)
 def _fresh_process_counts() -> Iterator[None]:
     """Counts a web process keeps for a minute start empty in every test: one test's calls or
-    cases must not show in the next test's home page."""
+    cases must not show in the next test's pages."""
     from complaints.selectors.queues import forget_loads
-    from followups.selectors import forget_call_counts
+    from portal.kept import forget_all
 
     forget_loads()
-    forget_call_counts()
+    forget_all()
     yield
     forget_loads()
-    forget_call_counts()
+    forget_all()
 
 
 @pytest.fixture

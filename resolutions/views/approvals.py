@@ -31,15 +31,8 @@ def _render(
     """The queue; after a refused decision, that row keeps the bound form (the choice and the
     note typed) with the error beside it."""
     queue = approval_queue(request.user, now=timezone.now(), cursor=request.GET.get("after", ""))
-    rows = [
-        (
-            r,
-            bound
-            if refused and r.compensation.pk == refused.pk
-            else DecisionForm(prefix=f"c{r.compensation.pk}"),
-        )
-        for r in queue.requests
-    ]
+    # An unbound form is drawn from its kept markup (`approval_cards`): only a refused one is built.
+    rows = [(r, bound if refused and r.compensation.pk == refused.pk else None) for r in queue.requests]
     status = 400 if bound is not None else 200
     # A refusal on a request this user's queue does not list (one only an admin may decide).
     listed = refused is not None and any(r.compensation.pk == refused.pk for r in queue.requests)

@@ -3,10 +3,13 @@ home page, by email and on the case."""
 
 import re
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from complaints.models import EventKind
 from outbox.models import Message
@@ -148,6 +151,27 @@ def test_a_supervisor_is_told_why_they_cannot_decide_above_their_limit(
     assert "an admin must decide" in refused.content.decode()
     waiting.refresh_from_db()
     assert waiting.status == CompensationStatus.PROPOSED
+
+
+def test_the_count_of_requests_for_an_admin_is_kept_until_the_minute_turns(
+    client, case, agent, supervisor, category
+) -> None:
+    propose(case, agent, "300")
+    client.force_login(supervisor)
+    noon = timezone.now().replace(hour=12, minute=0, second=0, microsecond=0)
+
+    with time_machine.travel(noon + timedelta(seconds=10), tick=False):
+        assert (
+            "1 request above the supervisor limit"
+            in client.get(reverse("resolutions:approvals")).content.decode()
+        )
+        propose(ComplaintFactory(owner=agent, category=category), agent, "400")
+        kept = client.get(reverse("resolutions:approvals")).content.decode()
+    with time_machine.travel(noon + timedelta(minutes=1), tick=False):
+        counted = client.get(reverse("resolutions:approvals")).content.decode()
+
+    assert "1 request above the supervisor limit" in kept
+    assert "2 requests above the supervisor limit wait for an admin" in counted
 
 
 def test_the_queue_shows_a_page_of_the_oldest_requests_and_links_to_the_later_ones(
