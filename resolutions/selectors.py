@@ -14,9 +14,9 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Subquery
 from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
-from django.utils.text import Truncator
 
 from accounts.roles import Role, has_role
 from complaints.models import Complaint
@@ -218,8 +218,11 @@ def _people(ids: set[int], staff: dict[str, str]) -> dict[int, str]:
 
 
 def _shortened(text: str, limit: int = 400) -> str:
-    # Truncator reads the whole text to count characters; most summaries are shorter anyway.
-    return text if len(text) <= limit else Truncator(text).chars(limit)
+    """The text cut to `limit` characters, the last an ellipsis (what `truncatechars` shows).
+    Truncator does the same but walks every character of a long text looking for combining
+    marks, a millisecond per customer's story; they are rare in what is typed, and a cut
+    between a letter and its mark still reads."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class _Urls:
@@ -253,11 +256,12 @@ def _previous_awards(customer_ids: set[int]) -> dict[int, list[PreviousAward]]:
     awards: dict[int, list[PreviousAward]] = defaultdict(list)
     if not customer_ids:
         return awards
-    # The customers' cases first, then their awards by case: joined in one statement, PostgreSQL
-    # reads every committed award of every customer (7 ms at 20,000 awards) to find a few.
-    cases = list(Complaint.objects.filter(customer_id__in=customer_ids).values_list("pk", flat=True))
+    # The customers' cases first, then their awards by case, in one statement: as a subquery the
+    # cases lead (a nested loop over the awards' case index, about 1.4 ms); joined on the customer,
+    # PostgreSQL read every committed award of every customer (7 ms at 20,000 awards).
+    cases = Complaint.objects.filter(customer_id__in=customer_ids).order_by().values("pk")
     rows = (
-        Compensation.objects.filter(complaint_id__in=cases, status__in=list(COMMITTED_STATUSES))
+        Compensation.objects.filter(complaint_id__in=Subquery(cases), status__in=list(COMMITTED_STATUSES))
         .order_by("-proposed_at", "-pk")
         .values_list(*PREVIOUS_FIELDS)
     )
