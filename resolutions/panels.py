@@ -12,6 +12,7 @@ from accounts.roles import Role, has_role
 from complaints.access import can_work_on
 from complaints.models import Complaint, Customer, Status
 from complaints.panels import register
+from complaints.selectors.vocabularies import person_names
 from complaints.states import ALLOWED_TRANSITIONS
 from resolutions.forms import IssueForm
 from resolutions.models import (
@@ -40,11 +41,14 @@ def _compensations(complaint: Complaint) -> list[Compensation]:
     """The case's compensation, read once for both of this app's panels on the case page."""
     held: list[Compensation] | None = getattr(complaint, "_case_compensations", None)
     if held is None:
-        held = list(
-            Compensation.objects.filter(complaint=complaint).select_related(
-                "kind", "proposed_by", "approved_by", "issued_by"
-            )
-        )
+        # Who proposed and who decided, by name from the kept staff list: joining the user table
+        # three times cost more to build than the rows cost to read.
+        held = list(Compensation.objects.filter(complaint=complaint).select_related("kind"))
+        deciders = {c.approved_by_id for c in held if c.approved_by_id is not None}
+        names = person_names({c.proposed_by_id for c in held} | deciders)
+        for c in held:
+            c.proposer_name = names.get(c.proposed_by_id, "")  # type: ignore[attr-defined]
+            c.approver_name = names.get(c.approved_by_id, "") if c.approved_by_id else ""  # type: ignore[attr-defined]
         complaint._case_compensations = held  # type: ignore[attr-defined]
     return held
 

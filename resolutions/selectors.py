@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Subquery
 from django.db.models.signals import post_delete, post_save
@@ -21,7 +20,7 @@ from django.urls import reverse
 from accounts.roles import Role, has_role
 from complaints.models import Complaint
 from complaints.selectors.rows import stamp
-from complaints.selectors.vocabularies import filter_choices, person_label
+from complaints.selectors.vocabularies import filter_choices, person_names
 from portal.db import RowCompare
 from portal.kept import MinuteKeep
 from portal.money import format_money
@@ -151,7 +150,7 @@ def approval_queue(
     rows = rows[:size]
     choices = filter_choices()
     categories = dict(choices["categories"])
-    people = _people({c.proposed_by_id for c in rows}, dict(choices["owners"]))
+    people = person_names({c.proposed_by_id for c in rows})
     previous = _previous_awards({c.complaint.customer_id for c in rows})
     budgets = _budgets_used(rows, now=now)
     urls = _Urls()
@@ -205,16 +204,6 @@ _for_admins = MinuteKeep()
 def _waiting_for_an_admin(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> int:
     count: int = _for_admins.get(user.pk, now=now, count=lambda: requests_for_admins(user).count())
     return count
-
-
-def _people(ids: set[int], staff: dict[str, str]) -> dict[int, str]:
-    """Names of the proposers, from the staff list the case lists keep; someone who has left since
-    is read from the database."""
-    names = {pk: staff[str(pk)] for pk in ids if str(pk) in staff}
-    missing = ids - names.keys()
-    if missing:
-        names |= {user.pk: person_label(user) for user in get_user_model().objects.filter(pk__in=missing)}
-    return names
 
 
 def _shortened(text: str, limit: int = 400) -> str:

@@ -10,14 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from complaints.models import OPEN_STATUSES, Complaint, Status, Urgency
 from complaints.models.urgency import urgency_at
-from complaints.selectors.vocabularies import filter_choices, person_label
+from complaints.selectors.vocabularies import filter_choices, person_names
 
 ROW_FIELDS = (
     "pk",
@@ -78,11 +77,8 @@ def case_rows(cases: Iterable[Any], *, now: datetime) -> list[CaseRow]:
     choices = filter_choices()
     categories = dict(choices["categories"])
     severities = dict(choices["severities"])
-    owners = dict(choices["owners"])
-    missing = {c.owner_id for c in cases if c.owner_id and str(c.owner_id) not in owners}
-    if missing:  # staff who have left own no new cases, but still their old ones
-        for user in get_user_model().objects.filter(pk__in=missing):
-            owners[str(user.pk)] = person_label(user)
+    # Staff who have left own no new cases, but still their old ones: `person_names` reads them.
+    owners = {str(pk): name for pk, name in person_names({c.owner_id for c in cases if c.owner_id}).items()}
     prefix = reverse("complaints:detail", args=["RD"])[: -len("RD/")]
     rows = []
     for case in cases:

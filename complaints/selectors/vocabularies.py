@@ -26,6 +26,17 @@ def person_label(user: User) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def person_names(ids: set[int]) -> dict[int, str]:
+    """Names of these staff members, from the kept staff list instead of a join to the user table
+    per row; anyone not in it (who has left, or cannot own cases) is read from the database."""
+    staff = dict(filter_choices()["owners"])
+    names = {pk: staff[str(pk)] for pk in ids if str(pk) in staff}
+    missing = ids - names.keys()
+    if missing:
+        names |= {user.pk: person_label(user) for user in get_user_model().objects.filter(pk__in=missing)}
+    return names
+
+
 def filter_choices() -> dict[str, list[tuple[str, str]]]:
     held = _cached.get("choices")
     if held is not None and time.monotonic() - held[0] < MAX_AGE:

@@ -34,9 +34,10 @@ def timeline_items(events: Iterable[Any]) -> SafeString:
     items = []
     for event in events:
         local = timezone.localtime(event.created_at)
+        who = getattr(event, "who_label", None) or event.who  # named by `case_timeline`
         parts = [
             f'<li class="mb-2 border-start ps-2"><strong>{escape(KIND_LABELS.get(event.kind, event.kind))}'
-            f'</strong> by {escape(event.who)}, <time datetime="{local.isoformat()}">'
+            f'</strong> by {escape(who)}, <time datetime="{local.isoformat()}">'
             f"{stamp(event.created_at)}</time>"
         ]
         if event.to_status and event.from_status:
