@@ -2,6 +2,7 @@
 (see `complaints.panels`)."""
 
 from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Sum
@@ -37,20 +38,40 @@ def _user(request: HttpRequest | None) -> Any:
     return getattr(request, "user", None)
 
 
-def _compensations(complaint: Complaint) -> list[Compensation]:
-    """The case's compensation, read once for both of this app's panels on the case page."""
-    held: list[Compensation] | None = getattr(complaint, "_case_compensations", None)
+def _customers_compensations(complaint: Complaint) -> list[Compensation]:
+    """Every compensation on this customer's cases, read once for the case page's panels: the
+    case's own table and the customer's lifetime totals come from the same few rows."""
+    held: list[Compensation] | None = getattr(complaint, "_customer_compensations", None)
     if held is None:
+        held = list(
+            Compensation.objects.filter(complaint__customer_id=complaint.customer_id).select_related("kind")
+        )
         # Who proposed and who decided, by name from the kept staff list: joining the user table
         # three times cost more to build than the rows cost to read.
-        held = list(Compensation.objects.filter(complaint=complaint).select_related("kind"))
         deciders = {c.approved_by_id for c in held if c.approved_by_id is not None}
         names = person_names({c.proposed_by_id for c in held} | deciders)
         for c in held:
             c.proposer_name = names.get(c.proposed_by_id, "")  # type: ignore[attr-defined]
             c.approver_name = names.get(c.approved_by_id, "") if c.approved_by_id else ""  # type: ignore[attr-defined]
-        complaint._case_compensations = held  # type: ignore[attr-defined]
+        complaint._customer_compensations = held  # type: ignore[attr-defined]
     return held
+
+
+def _compensations(complaint: Complaint) -> list[Compensation]:
+    """The case's own compensation, for both of this app's panels on the case page."""
+    return [c for c in _customers_compensations(complaint) if c.complaint_id == complaint.pk]
+
+
+def _lifetime_totals(compensations: list[Compensation]) -> list[dict[str, Any]]:
+    """What `customer_panel` counts in the database, from rows already read: committed awards'
+    total and number per currency."""
+    totals: dict[str, dict[str, Any]] = {}
+    for c in compensations:
+        if c.status in COMMITTED_STATUSES:
+            row = totals.setdefault(c.currency, {"currency": c.currency, "total": Decimal("0"), "count": 0})
+            row["total"] += c.amount
+            row["count"] += 1
+    return [totals[currency] for currency in sorted(totals)]
 
 
 def case_actions(request: HttpRequest | None, complaint: Complaint) -> dict[str, Any] | None:
@@ -88,7 +109,8 @@ def case_panel(request: HttpRequest | None, complaint: Complaint) -> dict[str, A
         "may_act": may_act,
         "issue_form": IssueForm(),
         "recovery_steps": recovery_steps() if complaint.is_open and may_act else [],
-        **customer_panel(request, complaint.customer),
+        "customer": complaint.customer,
+        "totals": _lifetime_totals(_customers_compensations(complaint)),
     }
 
 

@@ -31,3 +31,17 @@ def test_a_transfer_names_the_new_owner(agent_client, agent) -> None:
     timeline = page.split('class="timeline')[1].split("</ol>")[0]
     assert "Now owned by Sam Second" in timeline
     assert "Sam knows this product." in timeline
+
+
+def test_each_step_names_who_took_it_even_after_they_left(client, supervisor) -> None:
+    leaver = AgentFactory(first_name="Lee", last_name="Leaving")
+    complaint = ComplaintFactory(owner=leaver, status=Status.INVESTIGATING)
+    change_status(complaint=complaint, to_status=Status.SOLUTION_PROPOSED, actor=leaver)
+    leaver.is_active = False
+    leaver.save()
+    client.force_login(supervisor)
+
+    page = client.get(f"/cases/{complaint.reference}/").content.decode()
+
+    timeline = page.split('class="timeline')[1].split("</ol>")[0]
+    assert "</strong> by Lee Leaving," in timeline
