@@ -10,7 +10,7 @@ from complaints.models import Status
 from outbox.models import Message
 from resolutions.models import BudgetUsage, Compensation, CompensationStatus, Resolution
 from resolutions.services.compensation import propose_compensation
-from tests.factories import AgentFactory, kind, root_cause
+from tests.factories import AgentFactory, ComplaintFactory, kind, root_cause
 
 pytestmark = pytest.mark.django_db
 
@@ -295,3 +295,31 @@ def test_the_case_page_reads_at_most_twelve_queries_with_every_panel_filled(
     assert "Propose compensation" in page and "Recovery checklist" in page
     assert "30.00 GBP" in page and case.category.name in page and case.severity.name in page
     assert 'name="canned"' in page and "Change status" in page
+
+
+def test_the_case_lists_its_own_compensation_and_the_customer_total_counts_every_case(
+    client, case, agent, category
+) -> None:
+    def award(on, amount: str):  # type: ignore[no-untyped-def]
+        return propose_compensation(
+            complaint=on,
+            actor=agent,
+            kind=kind("refund"),
+            amount=Decimal(amount),
+            currency="GBP",
+            reason=f"Refund of {amount}",
+            idempotency_key=uuid.uuid4(),
+        )
+
+    earlier = ComplaintFactory(customer=case.customer, owner=agent, category=category)
+    award(earlier, "20.50")  # within the agent's limit: granted at once
+    award(earlier, "120")  # above it: waits for a supervisor, not given yet
+    award(case, "10")
+    client.force_login(agent)
+
+    page = client.get(reverse("complaints:detail", args=[case.reference])).content.decode()
+
+    table = page.split("<caption>Compensation on this case</caption>")[1].split("</table>")[0]
+    assert "10.00 GBP" in table and "20.50 GBP" not in table and "120.00 GBP" not in table
+    lifetime = page.split("Lifetime compensation for")[1].split("</section>")[0]
+    assert "30.50 GBP (2 awards)" in lifetime
