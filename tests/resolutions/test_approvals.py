@@ -203,3 +203,18 @@ def test_a_request_from_someone_who_has_left_still_names_them(client, case, agen
     page = client.get(reverse("resolutions:approvals")).content.decode()
 
     assert f"Proposed by {agent.get_full_name() or agent.username} on " in page
+
+
+def test_what_people_typed_is_shown_escaped_on_the_queue(client, case, agent, supervisor) -> None:
+    case.customer.name = '<img src=x onerror="alert(1)">'
+    case.customer.save()
+    case.desired_outcome = "<script>alert('want')</script>"
+    case.save()
+    propose(case, agent, "120", reason="<b>bold</b> & more")
+    client.force_login(supervisor)
+
+    page = client.get(reverse("resolutions:approvals")).content.decode()
+
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(&#x27;want&#x27;)&lt;/script&gt;" in page
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; more" in page
