@@ -1,11 +1,11 @@
 """`{{ form|crispy_cached }}`: crispy's markup for a form, kept per process when it cannot change.
 
 crispy renders each field through several templates (about 2 ms a form on our machine): a case page
-shows six forms and the approval queue one per request, so rendering them cost more than everything
-else on those pages. An unbound form's markup depends only on what `_shape` reads (its fields,
-labels, widgets, choices and initial values) and its prefix, so it is rendered once per shape and
-reused: the approval queue's forms (one per request, by prefix) are drawn once per process each. A
-bound form (with what was typed and its errors) is always rendered afresh.
+shows six forms, so rendering them cost more than everything else on the page. An unbound form's
+markup depends only on what `_shape` reads (its fields, labels, widgets, choices and initial values)
+and its prefix, so it is rendered once per shape and reused. A bound form (with what was typed and
+its errors) is always rendered afresh. (The approval queue, one form per request, keeps one
+markup for all of them and gives each its prefix: `resolutions/templatetags/approval_cards.py`.)
 """
 
 from typing import Any
