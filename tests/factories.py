@@ -104,6 +104,24 @@ def root_cause(code: str = "delivery") -> RootCause:
     return RootCause.objects.get(code=code)
 
 
+def propose_refund(complaint: Complaint, actor, amount: str, *, reason: str = "Parcel lost twice."):  # type: ignore[no-untyped-def]
+    """A refund in GBP proposed through the service: granted at once within the proposer's limit,
+    waiting for a decision above it."""
+    import uuid
+
+    from resolutions.services.compensation import propose_compensation
+
+    return propose_compensation(
+        complaint=complaint,
+        actor=actor,
+        kind=kind("refund"),
+        amount=Decimal(amount),
+        currency="GBP",
+        reason=reason,
+        idempotency_key=uuid.uuid4(),
+    )
+
+
 class CompensationPolicyFactory(factory.django.DjangoModelFactory):
     """A policy in GBP: agents 50, supervisors 250, hard maximum 1000, budget 5000 a month."""
 

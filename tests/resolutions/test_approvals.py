@@ -2,9 +2,7 @@
 home page, by email and on the case."""
 
 import re
-import uuid
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 import time_machine
@@ -15,22 +13,14 @@ from complaints.models import EventKind
 from outbox.models import Message
 from outbox.testing import flush_outbox
 from resolutions.models import CompensationStatus
-from resolutions.services.compensation import issue_compensation, propose_compensation
-from tests.factories import ComplaintFactory, CustomerFactory, kind
+from resolutions.services.compensation import issue_compensation
+from tests.factories import ComplaintFactory, CustomerFactory, propose_refund
 
 pytestmark = pytest.mark.django_db
 
 
-def propose(case, actor, amount: str, *, reason: str = "Parcel lost twice."):
-    return propose_compensation(
-        complaint=case,
-        actor=actor,
-        kind=kind("refund"),
-        amount=Decimal(amount),
-        currency="GBP",
-        reason=reason,
-        idempotency_key=uuid.uuid4(),
-    )
+def propose(case, actor, amount: str, *, reason: str = "Parcel lost twice."):  # type: ignore[no-untyped-def]
+    return propose_refund(case, actor, amount, reason=reason)
 
 
 def decide(client, compensation, decision: str, note: str):

@@ -1,7 +1,6 @@
 """One rule decides who is asked to approve a compensation and who may: supervisors up to their
 limit, only admins above it; the request email, the queue and the approval all follow it."""
 
-import uuid
 from decimal import Decimal
 
 import pytest
@@ -10,22 +9,14 @@ from outbox.models import Message
 from resolutions.errors import ResolutionError
 from resolutions.models import CompensationStatus
 from resolutions.services.approvers import approvers_to_ask, may_approve, requests_for
-from resolutions.services.compensation import approve_compensation, propose_compensation
-from tests.factories import AdminUserFactory, AgentFactory, SupervisorFactory, kind
+from resolutions.services.compensation import approve_compensation
+from tests.factories import AdminUserFactory, AgentFactory, SupervisorFactory, propose_refund
 
 pytestmark = pytest.mark.django_db
 
 
-def propose(case, actor, amount: str):
-    return propose_compensation(
-        complaint=case,
-        actor=actor,
-        kind=kind("refund"),
-        amount=Decimal(amount),
-        currency="GBP",
-        reason="Parcel lost twice.",
-        idempotency_key=uuid.uuid4(),
-    )
+def propose(case, actor, amount: str):  # type: ignore[no-untyped-def]
+    return propose_refund(case, actor, amount)
 
 
 def emailed(compensation) -> set[str]:

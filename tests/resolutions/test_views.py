@@ -10,7 +10,7 @@ from complaints.models import Status
 from outbox.models import Message
 from resolutions.models import BudgetUsage, Compensation, CompensationStatus, Resolution
 from resolutions.services.compensation import propose_compensation
-from tests.factories import AgentFactory, ComplaintFactory, kind, root_cause
+from tests.factories import AgentFactory, ComplaintFactory, kind, propose_refund, root_cause
 
 pytestmark = pytest.mark.django_db
 
@@ -301,15 +301,7 @@ def test_the_case_lists_its_own_compensation_and_the_customer_total_counts_every
     client, case, agent, category
 ) -> None:
     def award(on, amount: str):  # type: ignore[no-untyped-def]
-        return propose_compensation(
-            complaint=on,
-            actor=agent,
-            kind=kind("refund"),
-            amount=Decimal(amount),
-            currency="GBP",
-            reason=f"Refund of {amount}",
-            idempotency_key=uuid.uuid4(),
-        )
+        return propose_refund(on, agent, amount, reason=f"Refund of {amount}")
 
     earlier = ComplaintFactory(customer=case.customer, owner=agent, category=category)
     award(earlier, "20.50")  # within the agent's limit: granted at once
@@ -323,3 +315,6 @@ def test_the_case_lists_its_own_compensation_and_the_customer_total_counts_every
     assert "10.00 GBP" in table and "20.50 GBP" not in table and "120.00 GBP" not in table
     lifetime = page.split("Lifetime compensation for")[1].split("</section>")[0]
     assert "30.50 GBP (2 awards)" in lifetime
+    # The customer's own page (phone intake) counts the same.
+    intake = client.get(reverse("complaints:intake_customer", args=[case.customer_id])).content.decode()
+    assert "30.50 GBP (2 awards)" in intake.split("Lifetime compensation for")[1].split("</section>")[0]
