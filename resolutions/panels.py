@@ -5,7 +5,6 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Sum
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -63,8 +62,8 @@ def _compensations(complaint: Complaint) -> list[Compensation]:
 
 
 def _lifetime_totals(compensations: list[Compensation]) -> list[dict[str, Any]]:
-    """What `customer_panel` counts in the database, from rows already read: committed awards'
-    total and number per currency."""
+    """Committed awards' total and number per currency, for the customer panel (on the case page
+    from the rows its compensation table reads anyway)."""
     totals: dict[str, dict[str, Any]] = {}
     for c in compensations:
         if c.status in COMMITTED_STATUSES:
@@ -133,10 +132,9 @@ def home_panel(request: HttpRequest | None, _: object = None) -> dict[str, Any] 
 
 def customer_panel(request: HttpRequest | None, customer: Customer) -> dict[str, Any]:
     """The customer's lifetime compensation, shown wherever an agent looks at a customer."""
-    totals = list(
-        Compensation.objects.filter(complaint__customer=customer, status__in=list(COMMITTED_STATUSES))
-        .values("currency")
-        .annotate(total=Sum("amount"), count=Count("pk"))
-        .order_by("currency")
+    given = list(
+        Compensation.objects.filter(complaint__customer=customer, status__in=list(COMMITTED_STATUSES)).only(
+            "currency", "amount", "status"
+        )
     )
-    return {"customer": customer, "totals": totals}
+    return {"customer": customer, "totals": _lifetime_totals(given)}
