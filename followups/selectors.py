@@ -1,7 +1,7 @@
 """Reads for the agents' follow-up pages: calls due and failed follow-ups, a page at a time by
 key, with counts that stop at a cap instead of lists that stop without saying so."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -124,16 +124,18 @@ def call_counts(calls: QuerySet[FollowUp], *, user_id: int) -> tuple[int, int]:
 _home_counts = MinuteKeep()
 
 
-def home_call_counts(calls: QuerySet[FollowUp], *, user_id: int, now: datetime) -> tuple[int, int]:
+def home_call_counts(
+    calls: Callable[[], QuerySet[FollowUp]], *, user_id: int, now: datetime
+) -> tuple[int, int]:
     """`call_counts` for the home page, kept by this process until the minute turns.
 
     Counting joins every due call to its case to learn its owner (6-10 ms at 1,734 due calls), on
     the page an agent opens most. Calls fall due by the minute, a call recorded in this process
     is counted again at once (`forget_call_counts`), and the calls page always counts afresh;
     any other change (a call recorded by another process, a transfer, a reopened case) shows
-    here within a minute."""
+    here within a minute. `calls` builds the query only when the minute's counts are not kept."""
     counts: tuple[int, int] = _home_counts.get(
-        user_id, now=now, count=lambda: call_counts(calls, user_id=user_id)
+        user_id, now=now, count=lambda: call_counts(calls(), user_id=user_id)
     )
     return counts
 

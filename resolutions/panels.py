@@ -5,6 +5,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Count, Window
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -121,11 +122,20 @@ def home_panel(request: HttpRequest | None, _: object = None) -> dict[str, Any] 
     decisions = recent_decisions(user, now=timezone.now())
     if not has_role(user, Role.SUPERVISOR):
         return {"show": False, "decisions": decisions}
-    waiting = requests_for(user).select_related("complaint", "kind")
+    # The oldest five and how many wait in all, in one statement (the count is a window over
+    # every waiting request, computed before the limit).
+    oldest = list(
+        requests_for(user)
+        .annotate(waiting=Window(Count("pk")))
+        .order_by("proposed_at", "pk")
+        .values_list(
+            "complaint__reference", "kind__name", "amount", "currency", "proposed_at", "waiting", named=True
+        )[:5]
+    )
     return {
         "show": True,
-        "count": waiting.count(),
-        "oldest": list(waiting.order_by("proposed_at")[:5]),
+        "count": oldest[0].waiting if oldest else 0,
+        "oldest": oldest,
         "decisions": decisions,
     }
 

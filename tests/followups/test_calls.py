@@ -58,7 +58,12 @@ def test_a_call_appears_in_the_owners_list_at_its_due_time_with_script_and_summa
     with time_machine.travel(DUE, tick=False):
         listing = client.get("/followups/calls/").content.decode()
         assert f"Call about {followup.complaint.reference}" in listing
-        assert "Calls due: 1 on your cases" in client.get("/").content.decode()
+        home = client.get("/").content.decode()
+        assert "Calls due: 1 on your cases" in home
+        reference = followup.complaint.reference
+        assert (
+            f'Phone call follow-up on <a href="/cases/{reference}/">{reference}</a> (Alan Turing) due' in home
+        )
         page = client.get(f"/followups/calls/{followup.pk}/").content.decode()
     assert "Hello, this is Kim Lee about " + followup.complaint.reference in page
     assert "Late refund" in page and "Alan Turing" in page and "Record outcome" in page

@@ -103,6 +103,8 @@ def test_approving_with_a_note_tells_the_agent_on_their_home_page_by_email_and_o
     home = client.get("/").content.decode()
     panel = home[home.index('id="decisions"') :]
     assert case.reference in panel and "approved" in panel and "Twice late: fair." in panel
+    decider = supervisor.get_full_name() or supervisor.username
+    assert f"Refund of 120.00 GBP <strong>approved</strong> by {decider}" in panel
     case_page = client.get(reverse("complaints:detail", args=[case.reference])).content.decode()
     decision = case_page[case_page.index('class="decision"') :][:600]
     assert "Approved by" in decision and "Twice late: fair." in decision

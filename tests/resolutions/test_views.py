@@ -168,6 +168,7 @@ def test_proposing_above_the_limit_puts_it_in_the_supervisors_queue(client, case
     assert case.reference in queue and "75.00 GBP" in queue
     home = client.get("/").content.decode()
     assert "Approvals waiting: 1" in home
+    assert f"{case.reference}: Refund of 75.00 GBP, since" in home
 
 
 def test_only_a_supervisor_may_see_the_queue_or_decide(client, case, agent) -> None:
