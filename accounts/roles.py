@@ -1,5 +1,7 @@
 """The three staff roles and the one place that says who holds which."""
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 
@@ -23,12 +25,18 @@ def user_roles(user: AbstractBaseUser | AnonymousUser) -> set[str]:
         return set()
     cached: set[str] | None = getattr(user, "_redress_roles", None)
     if cached is None:
-        names = set(user.groups.values_list("name", flat=True))  # type: ignore[attr-defined]
-        if getattr(user, "is_superuser", False):
-            names.add(Role.ADMIN)
-        cached = names
-        user._redress_roles = cached  # type: ignore[attr-defined]
+        cached = remember_groups(user, user.groups.values_list("name", flat=True))  # type: ignore[attr-defined]
     return cached
+
+
+def remember_groups(user: AbstractBaseUser | AnonymousUser, group_names: Iterable[str]) -> set[str]:
+    """Keep the roles of `user`, read from its groups, on the user object for this request (the
+    sign-in backend reads the groups with the user)."""
+    names = set(group_names)
+    if getattr(user, "is_superuser", False):
+        names.add(Role.ADMIN)
+    user._redress_roles = names  # type: ignore[union-attr]
+    return names
 
 
 def has_role(user: AbstractBaseUser | AnonymousUser, role: str) -> bool:

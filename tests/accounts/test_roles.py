@@ -2,6 +2,8 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.factories import AdminUserFactory, AgentFactory, ComplaintFactory, UserFactory
 
@@ -71,3 +73,27 @@ def test_logout_is_a_post_and_ends_the_session(client) -> None:
     client.force_login(AgentFactory())
     assert client.post("/accounts/logout/").status_code == 302
     assert client.get("/cases/").status_code == 302
+
+
+def test_a_staff_page_reads_the_users_roles_with_the_user_and_afresh_on_every_request(client) -> None:
+    agent = AgentFactory()
+    client.force_login(agent)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/cases/").status_code == 200
+    # The user and their groups in one statement: no separate read of the groups.
+    assert not [q for q in queries.captured_queries if q["sql"].lstrip().startswith('SELECT "auth_group"')]
+
+    agent.groups.clear()  # the role taken away: refused at the next request, not later
+    assert client.get("/cases/").status_code == 403
+    agent.groups.add(Group.objects.get(name="Supervisor"))
+    assert "Approvals" in client.get("/").content.decode()
+
+
+def test_a_deactivated_user_is_signed_out_at_the_next_request(client) -> None:
+    agent = AgentFactory()
+    client.force_login(agent)
+    assert client.get("/cases/").status_code == 200
+    agent.is_active = False
+    agent.save(update_fields=["is_active"])
+    response = client.get("/cases/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
