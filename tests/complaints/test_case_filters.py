@@ -165,8 +165,8 @@ def test_the_list_costs_the_same_queries_whatever_the_rows(agent_client) -> None
     for _ in range(30):
         overdue_case(owner=owner, customer=customer, category=category)
     assert queries_for_list() == few
-    # Session, user, roles; the page of cases; both urgency counts in one; the saved filters.
-    assert few == 6
+    # Session, user with roles; the page of cases; both urgency counts in one; the saved filters.
+    assert few == 5
 
 
 def test_saved_filters_belong_to_the_person_who_saved_them(agent_client, agent) -> None:

@@ -69,8 +69,8 @@ def test_the_calls_page_costs_the_same_queries_whatever_the_calls(client) -> Non
     with time_machine.travel(DUE, tick=False), CaptureQueriesContext(connection) as many:
         client.get("/followups/calls/")
     assert len(many) == len(few)
-    # Session, user, roles; one pass over the due calls; the rows shown.
-    assert len(few) == 5
+    # Session, user with roles; one pass over the due calls; the rows shown.
+    assert len(few) == 4
 
 
 def test_failed_follow_ups_are_counted_and_paged_newest_failure_first(client) -> None:
@@ -105,5 +105,5 @@ def test_the_failed_follow_ups_page_costs_the_same_queries_whatever_the_failures
         state=State.FAILED, failed_at=DUE
     )
     assert queries() == few
-    # Session, user, roles; the surveys in doubt; the page of failures; their count (capped).
-    assert few == 6
+    # Session, user with roles; the surveys in doubt; the page of failures; their count (capped).
+    assert few == 5
