@@ -183,11 +183,18 @@ Candidate = tuple[int, datetime, float]
 def _postgresql_finders(cases: QuerySet[Complaint], query: str, region: str) -> Iterable[Candidate]:
     yield from _by_reference(cases, query, Q(reference__contains=query.upper()))
     whole, by_word = _customers_postgresql(query, region)
+    text = list(_by_text_postgresql(cases, query)) if has_words(query) else []
+    # Names are matched loosely (typos: "okafr") only when few customers are named as typed and
+    # few cases have the words: a word found in many cases' text ("credit") is no misspelt name,
+    # and looking cost a trigram scan of every customer's name.
+    if len(whole) + len(by_word) < FEW and len(text) < FEW and has_words(query) and "@" not in query:
+        for pk, closeness in _named_loosely(query):
+            whole.setdefault(pk, closeness * 0.9)
+            by_word.pop(pk, None)
     yield from _by_customer(cases, whole)
     if by_word:
         yield from _by_name_and_text(cases, by_word, name_words(query))
-    if has_words(query):
-        yield from _by_text_postgresql(cases, query)
+    yield from text
 
 
 def _by_reference(cases: QuerySet[Complaint], query: str, part: Q) -> Iterable[Candidate]:
@@ -224,9 +231,9 @@ def name_words(query: str) -> list[str]:
 
 def _customers_postgresql(query: str, region: str) -> tuple[dict[int, float], dict[int, float]]:
     """Customers matching the whole query, and customers whose name has one of its words
-    (id → closeness, 0 to 1). Names are matched as typed first (a cheap trigram lookup); only when
-    that finds few is the name matched loosely, so that "okafr" still finds Okafor. An email is
-    looked for only when the query has an "@": every address shares its domain with thousands."""
+    (id → closeness, 0 to 1), as typed (a cheap trigram lookup; `_named_loosely` finds typos). An
+    email is looked for only when the query has an "@": every address shares its domain with
+    thousands."""
     condition = _phone_condition(query, region)
     if "@" in query:
         condition |= Contains("email", query) & ~Q(email="")
@@ -253,16 +260,17 @@ def _customers_postgresql(query: str, region: str) -> tuple[dict[int, float], di
             whole[pk] = 1.0
         else:
             by_word[pk] = 0.9
-    if len(whole) + len(by_word) < FEW:
-        loosely = (
-            Customer.objects.filter(name__trigram_word_similar=query)
-            .annotate(closeness=TrigramWordSimilarity(query, "name"))
-            .order_by("-closeness")
-            .values_list("pk", "closeness")[:CANDIDATES]
-        )
-        for pk, closeness in loosely:
-            whole.setdefault(pk, closeness * 0.9)
-    return whole, {pk: c for pk, c in by_word.items() if pk not in whole}
+    return whole, by_word
+
+
+def _named_loosely(query: str) -> list[tuple[int, float]]:
+    """Customers whose name is close to the query (trigram word similarity), closest first."""
+    return list(
+        Customer.objects.filter(name__trigram_word_similar=query)
+        .annotate(closeness=TrigramWordSimilarity(query, "name"))
+        .order_by("-closeness")
+        .values_list("pk", "closeness")[:CANDIDATES]
+    )
 
 
 def _by_customer(cases: QuerySet[Complaint], customers: dict[int, float]) -> Iterable[Candidate]:

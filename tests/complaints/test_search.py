@@ -60,6 +60,17 @@ def test_a_surname_finds_the_customers_cases_even_misspelt(okafor, others) -> No
     assert found("Chinwe Okafor") == [okafor.reference]
 
 
+def test_a_word_in_many_cases_text_is_not_also_read_as_a_misspelt_name(okafor, others) -> None:
+    for _ in range(search.FEW):
+        ComplaintFactory(customer_words="The escrow account was wrong again.")
+    with CaptureQueriesContext(connection) as queries:
+        assert len(found("escrow")) == search.FEW
+    assert not [q for q in queries.captured_queries if "WORD_SIMILARITY" in q["sql"]]
+    with CaptureQueriesContext(connection) as queries:
+        assert found("okafr") == [okafor.reference]  # few texts match: the name is read loosely
+    assert [q for q in queries.captured_queries if "WORD_SIMILARITY" in q["sql"]]
+
+
 def test_an_email_or_part_of_one_finds_the_customer(okafor, others) -> None:
     assert found("CHINWE.OKAFOR@example.com") == [okafor.reference]
     assert found("chinwe.okafor@") == [okafor.reference]
