@@ -126,8 +126,13 @@ class Complaint(models.Model):
             ),
             models.Index(fields=["customer", "category", "status"], name="complaint_customer_cat"),
             models.Index(fields=["status", "-received_at"], name="complaint_status_received"),
-            # The case list pages by key on (received_at, id), newest first.
-            models.Index(fields=["-received_at", "-id"], name="complaint_received_key"),
+            # The case list pages by key on (received_at, id), newest first. It carries the urgency
+            # columns so that "at risk" chooses a page's keys from the index alone.
+            models.Index(
+                fields=["-received_at", "-id"],
+                name="complaint_received_urgency",
+                include=["due_at", "risk_at"],
+            ),
             models.Index(fields=["owner", "-received_at", "-id"], name="complaint_owner_received"),
             models.Index(fields=["category", "-received_at", "-id"], name="complaint_category_received"),
             # Queues, "most urgent first" and the urgency counts read only cases whose clock runs (a

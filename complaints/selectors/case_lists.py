@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 from django.utils import timezone
 
 from complaints.access import visible_complaints
@@ -129,16 +129,33 @@ def _parse_cursor(text: str) -> tuple[str, datetime | None, int] | None:
 
 
 def page_of_cases(
-    cases: QuerySet[Complaint], *, sort: Sort, cursor: str = "", size: int = PAGE_SIZE
+    cases: QuerySet[Complaint],
+    *,
+    sort: Sort,
+    cursor: str = "",
+    size: int = PAGE_SIZE,
+    keys: QuerySet[Complaint] | None = None,
 ) -> CasePage:
     """One page of `cases` in `sort` order after `cursor`, and the cursor of the next page (None
-    on the last). One row more than shown tells whether there is a next page, without counting."""
+    on the last). One row more than shown tells whether there is a next page, without counting.
+
+    `keys`: the same cases as bare rows (before `list_rows`), for a filter that only the
+    newest-first index can answer (at risk): the page's keys are chosen from that index alone (it
+    carries the urgency columns), then only their rows are read. Walking the index and reading
+    every row to test it read thousands of rows for one page of cases rarely at risk (6 ms at a
+    million cases, against 1.5 ms)."""
     after = _parse_cursor(cursor) if cursor else None
     if sort == Sort.DUE:
         return _due_page(cases, after, size)
     if after is not None and after[0] == "r" and after[1] is not None:
-        cases = cases.filter(RowCompare(["received_at", "id"], "<", [after[1], after[2]]))
-    rows = list(cases.order_by("-received_at", "-id")[: size + 1])
+        before = RowCompare(["received_at", "id"], "<", [after[1], after[2]])
+        cases = cases.filter(before)
+        keys = keys.filter(before) if keys is not None else None
+    newest = cases.order_by("-received_at", "-id")
+    if keys is not None:
+        chosen = keys.order_by("-received_at", "-id").values("pk")[: size + 1]
+        newest = newest.filter(pk__in=Subquery(chosen))
+    rows = list(newest[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
     return CasePage(rows, f"r_{_stamp(rows[-1].received_at)}_{rows[-1].pk}" if more else None)

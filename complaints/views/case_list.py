@@ -17,7 +17,7 @@ from complaints.errors import ComplaintError
 from complaints.forms.case_actions import BulkReassignForm
 from complaints.forms.case_lists import CaseFilterForm, SavedFilterForm, filter_query
 from complaints.models import SavedFilter
-from complaints.selectors.case_lists import CaseFilters, filter_cases, page_of_cases
+from complaints.selectors.case_lists import CaseFilters, UrgencyFilter, filter_cases, page_of_cases
 from complaints.selectors.rows import case_rows, list_rows
 from complaints.selectors.search import search_cases
 from complaints.selectors.urgency import urgency_counts
@@ -56,7 +56,12 @@ def _render_list(
     if query:
         page = search_cases(cases, query, region=settings.PHONENUMBER_DEFAULT_REGION, cursor=cursor)
     else:
-        page = page_of_cases(list_rows(cases), sort=filters.sort, cursor=cursor)  # type: ignore[assignment]
+        page = page_of_cases(  # type: ignore[assignment]
+            list_rows(cases),
+            sort=filters.sort,
+            cursor=cursor,
+            keys=cases if filters.urgency in (UrgencyFilter.AT_RISK, UrgencyFilter.ATTENTION) else None,
+        )
         if not filters.urgency:
             counts = urgency_counts(cases, now=now)
     shown = filter_query(params)

@@ -152,6 +152,37 @@ def test_a_deep_page_starts_inside_the_index_with_a_row_comparison(agent_client)
     assert " OR " not in listing
 
 
+def test_the_at_risk_list_pages_newest_first_choosing_each_pages_keys_from_the_index(agent_client) -> None:
+    now = timezone.now()
+    risky = [
+        ComplaintFactory(
+            received_at=now - timedelta(hours=9, minutes=i),
+            first_responded_at=now - timedelta(hours=8),
+            resolution_due_at=now + timedelta(hours=1),
+        )
+        for i in range(30)
+    ]
+    for _ in range(5):
+        on_time_case()
+        overdue_case()
+
+    seen: list[str] = []
+    response = agent_client.get("/cases/", {"urgency": "at_risk"})
+    while True:
+        seen += references(response)
+        page = response.content.decode()
+        if "Next page" not in page:
+            break
+        link = page.split('href="/cases/?')[-1].split('"')[0].replace("&amp;", "&")
+        with CaptureQueriesContext(connection) as queries:
+            response = agent_client.get("/cases/?" + link)
+        listing = next(q["sql"] for q in queries if "LIMIT 26" in q["sql"])
+        # The page's keys in a subquery that reads only the index's columns.
+        keys = listing.split(" IN (SELECT ")[1]
+        assert keys.startswith('U0."id" AS "pk" FROM "complaints_complaint" U0 WHERE') and "JOIN" not in keys
+    assert seen == [c.reference for c in risky]
+
+
 def test_the_list_costs_the_same_queries_whatever_the_rows(agent_client) -> None:
     def queries_for_list() -> int:
         agent_client.get("/cases/")  # the filter bar's choices are read once a minute, not per page
