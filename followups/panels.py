@@ -24,6 +24,11 @@ def register_panels() -> None:
 
 
 def case_panel(request: HttpRequest | None, complaint: Complaint) -> dict[str, Any]:
+    if complaint.resolved_at is None:
+        # Follow-ups are written when a case is resolved (`schedule_followups` refuses any other
+        # case), resolving stamps `resolved_at` and nothing clears it (a reopened case keeps it):
+        # a case never resolved has none to read, and most open cases' pages skip the query.
+        return {"complaint": complaint, "followups": []}
     followups = FollowUp.objects.filter(complaint=complaint).order_by("due_at", "id")
     return {"complaint": complaint, "followups": list(followups[:50])}
 

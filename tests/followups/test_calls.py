@@ -4,6 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from complaints.models import EventKind, Status
 from followups.errors import FollowUpError
@@ -255,6 +257,20 @@ def test_not_resolved_on_the_phone_reopens_the_case_as_the_survey_does(client) -
     assert (followup.answer_resolved, followup.answer_satisfaction) == (False, 2)
     followup.complaint.refresh_from_db()
     assert followup.complaint.status == Status.REOPENED
+    # The reopened case's page still lists its follow-ups and what the customer said.
+    page = client.get(f"/cases/{followup.complaint.reference}/").content.decode()
+    panel = page[page.index('id="followups-heading"') :]
+    assert "Not resolved, satisfaction 2/5" in panel
+
+
+def test_the_page_of_a_case_never_resolved_does_not_look_for_follow_ups(client) -> None:
+    agent = AgentFactory()
+    case = ComplaintFactory(owner=agent)
+    client.force_login(agent)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(f"/cases/{case.reference}/").content.decode()
+    assert 'id="followups-heading"' not in page
+    assert not [q for q in queries.captured_queries if '"followups_followup"' in q["sql"]]
 
 
 @time_machine.travel(DUE, tick=False)
