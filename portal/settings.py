@@ -94,6 +94,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
             ],
+            # `{% url %}` with fixed addresses reversed once per process (portal/templatetags).
+            "builtins": ["portal.templatetags.kept_urls"],
         },
     },
 ]
