@@ -4,8 +4,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import template
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+
+from portal.escaping import escape_text as escape
 
 register = template.Library()
 

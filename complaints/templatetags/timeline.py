@@ -10,11 +10,11 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 from complaints.models import EventKind
 from complaints.selectors.rows import stamp
+from portal.escaping import escape_text as escape
 
 register = template.Library()
 

@@ -13,9 +13,9 @@ from typing import Any
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django import template
-from django.utils.html import escape
 from django.utils.safestring import SafeString
 
+from portal.escaping import escape_text as escape
 from resolutions.forms import DecisionForm
 
 register = template.Library()
