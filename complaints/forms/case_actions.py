@@ -61,10 +61,14 @@ class OwnerForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["to_user"]
-        field.queryset = assignable_users()  # type: ignore[attr-defined]
+        if self.is_bound:
+            # What is submitted is checked against the people who may own cases now. An unbound
+            # form (every case page) only offers the choices below: building this query was
+            # a millisecond of the page.
+            field.queryset = assignable_users()  # type: ignore[attr-defined]
         field.label_from_instance = lambda u: u.get_full_name() or u.get_username()  # type: ignore[attr-defined]
         # Offered from the kept list of staff (the same people, names and order) rather than read
-        # on every case page; what is submitted is still checked against the query above.
+        # on every case page.
         field.choices = [("", field.empty_label), *filter_choices()["owners"]]  # type: ignore[attr-defined]
 
 

@@ -28,7 +28,7 @@ from complaints.errors import ComplaintError, NotAllowed
 from complaints.forms.case_actions import CallForm, EmailForm, NoteForm, OwnerForm, StatusForm, WaitingForm
 from complaints.models import Complaint
 from complaints.selectors.timeline import case_timeline
-from complaints.selectors.vocabularies import with_lookups
+from complaints.selectors.vocabularies import person_names, with_lookups
 from complaints.services.case_emails import queue_case_email
 from complaints.services.case_work import add_note, log_call
 from complaints.services.ownership import claim_complaint, transfer_complaint
@@ -42,13 +42,13 @@ def _actor(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-def _load(request: HttpRequest, reference: str) -> Complaint:
+def _load(request: HttpRequest, reference: str, *, with_owner: bool = True) -> Complaint:
     # Category, severity, channel and emotion come from the kept small tables (`with_lookups`).
+    # The page itself shows only the owner's name, from the kept staff list (`with_owner=False`);
+    # the actions' services read the owner.
+    related = ("customer", "owner", "product") if with_owner else ("customer", "product")
     return with_lookups(
-        get_object_or_404(
-            visible_complaints(request.user).select_related("customer", "owner", "product"),
-            reference=reference,
-        )
+        get_object_or_404(visible_complaints(request.user).select_related(*related), reference=reference)
     )
 
 
@@ -78,6 +78,9 @@ def _render_case(request: HttpRequest, complaint: Complaint, **bound: forms.Form
     may_work = can_work_on(user, complaint)
     context: dict[str, Any] = {
         "complaint": complaint,
+        "owner_name": person_names({complaint.owner_id}).get(complaint.owner_id, "")
+        if complaint.owner_id
+        else "",
         "events": case_timeline(complaint),
         "emails": messages_for_case(complaint.pk, limit=20),
         "now": now,
@@ -100,7 +103,7 @@ def _render_case(request: HttpRequest, complaint: Complaint, **bound: forms.Form
 @require_safe  # a page to read: other methods are refused, never acted on
 @role_required()
 def complaint_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    return _render_case(request, _load(request, reference))
+    return _render_case(request, _load(request, reference, with_owner=False))
 
 
 def _case_action(

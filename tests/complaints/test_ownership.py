@@ -88,6 +88,21 @@ def test_an_owner_transfers_with_a_note_that_the_new_owner_reads(agent_client, a
     assert event.data == {"from_owner_id": agent.pk, "to_owner_id": colleague.pk}
 
 
+def test_a_case_cannot_be_transferred_to_someone_who_may_not_own_cases(agent_client, agent) -> None:
+    complaint = ComplaintFactory(owner=agent)
+    page = agent_client.get(f"/cases/{complaint.reference}/").content.decode()
+    outsider = UserFactory()  # no role: not offered, and refused when sent anyway
+    assert f'value="{outsider.pk}"' not in page.split('name="to_user"')[1].split("</select>")[0]
+
+    refused = agent_client.post(
+        f"/cases/{complaint.reference}/owner/", {"to_user": outsider.pk, "note": "Over to you."}
+    )
+    assert refused.status_code == 200
+    assert "Select a valid choice" in refused.content.decode()
+    complaint.refresh_from_db()
+    assert complaint.owner == agent
+
+
 def test_an_agent_cannot_move_a_colleagues_case(agent_client) -> None:
     owner = AgentFactory()
     complaint = ComplaintFactory(owner=owner)

@@ -45,3 +45,14 @@ def test_each_step_names_who_took_it_even_after_they_left(client, supervisor) ->
 
     timeline = page.split('class="timeline')[1].split("</ol>")[0]
     assert "</strong> by Lee Leaving," in timeline
+    # The case's details still name its owner who left (not in the kept staff list).
+    assert '<dt class="col-sm-4">Owner</dt><dd class="col-sm-8">Lee Leaving</dd>' in page
+
+
+def test_the_case_page_names_its_owner_or_says_nobody_owns_it(client, supervisor) -> None:
+    owned = ComplaintFactory(owner=AgentFactory(first_name="Ola", last_name="Owner"))
+    client.force_login(supervisor)
+    page = client.get(f"/cases/{owned.reference}/").content.decode()
+    assert '<dt class="col-sm-4">Owner</dt><dd class="col-sm-8">Ola Owner</dd>' in page
+    nobodys = client.get(f"/cases/{ComplaintFactory(owner=None).reference}/").content.decode()
+    assert '<dt class="col-sm-4">Owner</dt><dd class="col-sm-8">Nobody yet</dd>' in nobodys
