@@ -96,11 +96,12 @@ def case_panel(request: HttpRequest | None, complaint: Complaint) -> dict[str, A
     offered: dict[int | None, list[SolutionOffered]] = defaultdict(list)
     for offer in SolutionOffered.objects.filter(complaint=complaint).select_related("kind"):
         offered[offer.resolution_id].append(offer)
-    resolutions = list(
-        Resolution.objects.filter(complaint=complaint).select_related("root_cause", "resolved_by")
-    )
+    resolutions = list(Resolution.objects.filter(complaint=complaint).select_related("root_cause"))
+    # Who resolved, by name from the kept staff list (as for compensation), not a user join.
+    names = person_names({r.resolved_by_id for r in resolutions})
     for resolution in resolutions:
         resolution.offered = offered.get(resolution.pk, [])  # type: ignore[attr-defined]
+        resolution.resolver_name = names.get(resolution.resolved_by_id, "")  # type: ignore[attr-defined]
     return {
         "complaint": complaint,
         "resolutions": resolutions,

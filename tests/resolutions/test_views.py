@@ -82,6 +82,7 @@ def test_an_agent_resolves_the_case_from_one_form(client, case, agent) -> None:
     assert resolution.chosen_solution.details == "Full refund"
     page = response.content.decode()
     assert "Case resolved" in page and "Full refund" in page
+    assert f"Resolution by {agent.get_full_name() or agent.username}, " in page
 
 
 def test_a_double_submitted_form_creates_one_resolution(client, case, agent) -> None:
