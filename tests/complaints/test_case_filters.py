@@ -49,6 +49,23 @@ def at_risk_case(**fields):
     )
 
 
+def every_page(client, params: dict[str, str]) -> tuple[list[str], list[list[dict[str, str]]]]:
+    """The references of every page of the list, following its "Next page" links, and the queries
+    of each page after the first."""
+    seen: list[str] = []
+    later: list[list[dict[str, str]]] = []
+    response = client.get("/cases/", params)
+    while True:
+        seen += references(response)
+        page = response.content.decode()
+        if "Next page" not in page:
+            return seen, later
+        link = page.split('href="/cases/?')[-1].split('"')[0].replace("&amp;", "&")
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/cases/?" + link)
+        later.append(list(queries.captured_queries))
+
+
 def on_time_case(**fields):
     now = timezone.now()
     return ComplaintFactory(
@@ -127,15 +144,7 @@ def test_sorting_by_due_time_puts_the_most_urgent_first_and_cases_without_a_cloc
     finished = [ComplaintFactory(status=Status.CLOSED) for _ in range(3)]
     urgent_first = [c.reference for c in reversed(timed)] + [c.reference for c in reversed(finished)]
 
-    seen: list[str] = []
-    response = agent_client.get("/cases/", {"sort": "due"})
-    while True:
-        seen += references(response)
-        page = response.content.decode()
-        if "Next page" not in page:
-            break
-        link = page.split('href="/cases/?')[-1].split('"')[0].replace("&amp;", "&")
-        response = agent_client.get("/cases/?" + link)
+    seen, _ = every_page(agent_client, {"sort": "due"})
     assert seen == urgent_first
 
 
@@ -166,21 +175,14 @@ def test_the_at_risk_list_pages_newest_first_choosing_each_pages_keys_from_the_i
         on_time_case()
         overdue_case()
 
-    seen: list[str] = []
-    response = agent_client.get("/cases/", {"urgency": "at_risk"})
-    while True:
-        seen += references(response)
-        page = response.content.decode()
-        if "Next page" not in page:
-            break
-        link = page.split('href="/cases/?')[-1].split('"')[0].replace("&amp;", "&")
-        with CaptureQueriesContext(connection) as queries:
-            response = agent_client.get("/cases/?" + link)
+    seen, later_pages = every_page(agent_client, {"urgency": "at_risk"})
+    assert seen == [c.reference for c in risky]
+    assert later_pages
+    for queries in later_pages:
         listing = next(q["sql"] for q in queries if "LIMIT 26" in q["sql"])
         # The page's keys in a subquery that reads only the index's columns.
         keys = listing.split(" IN (SELECT ")[1]
         assert keys.startswith('U0."id" AS "pk" FROM "complaints_complaint" U0 WHERE') and "JOIN" not in keys
-    assert seen == [c.reference for c in risky]
 
 
 def test_the_list_costs_the_same_queries_whatever_the_rows(agent_client) -> None:
