@@ -183,7 +183,11 @@ Candidate = tuple[int, datetime, float]
 def _postgresql_finders(cases: QuerySet[Complaint], query: str, region: str) -> Iterable[Candidate]:
     yield from _by_reference(cases, query, Q(reference__contains=query.upper()))
     whole, by_word = _customers_postgresql(query, region)
-    text = list(_by_text_postgresql(cases, query)) if has_words(query) else []
+    # As many customers as are ever considered (a common surname): their cases rank above any
+    # text match and already fill the pages shown, so the text is looked for in the first window
+    # of time only (the older windows cost two more statements that a name never matches).
+    named_many = len(whole) + len(by_word) >= CANDIDATES
+    text = list(_by_text_postgresql(cases, query, recent_only=named_many)) if has_words(query) else []
     # Names are matched loosely (typos: "okafr") only when few customers are named as typed and
     # few cases have the words: a word found in many cases' text ("credit") is no misspelt name,
     # and looking cost a trigram scan of every customer's name.
@@ -308,11 +312,13 @@ def _by_name_and_text(
         yield pk, received_at, CUSTOMER + customers[customer_id] * 0.9
 
 
-def _by_text_postgresql(cases: QuerySet[Complaint], query: str) -> Iterable[Candidate]:
+def _by_text_postgresql(
+    cases: QuerySet[Complaint], query: str, *, recent_only: bool = False
+) -> Iterable[Candidate]:
     """The most recent matches (at most TEXT_CANDIDATES), ranked. Looked for in widening windows of
     time: a common word fills the first window from a few thousand recent cases, a rare one is
     found through the GIN index in the later ones; neither reads every match of a word that
-    appears in a hundred thousand cases."""
+    appears in a hundred thousand cases. `recent_only`: the first window only."""
     words = SearchQuery(query, config=TEXT_SEARCH_CONFIG, search_type="websearch")
     matching = cases.alias(document=_document()).filter(document=words)
     now = timezone.now()
@@ -330,7 +336,7 @@ def _by_text_postgresql(cases: QuerySet[Complaint], query: str) -> Iterable[Cand
             .order_by("-received_at")
             .values_list("pk", "received_at", "rank")[: TEXT_CANDIDATES - len(found)]
         )
-        if len(found) >= TEXT_CANDIDATES or since is None:
+        if len(found) >= TEXT_CANDIDATES or since is None or recent_only:
             break
         newer_than = since
     for pk, received_at, rank in found:

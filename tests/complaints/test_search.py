@@ -71,6 +71,25 @@ def test_a_word_in_many_cases_text_is_not_also_read_as_a_misspelt_name(okafor, o
     assert [q for q in queries.captured_queries if "WORD_SIMILARITY" in q["sql"]]
 
 
+def test_a_name_shared_by_as_many_customers_as_are_considered_looks_for_text_in_recent_cases_only(
+    okafor, others, monkeypatch
+) -> None:
+    old = ComplaintFactory(
+        received_at=timezone.now() - timedelta(days=800), customer_words="Mr Okafor from the branch was rude."
+    )
+
+    def text_windows() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            found("Okafor")
+        return len([q for q in queries.captured_queries if "ts_rank" in q["sql"]])
+
+    assert text_windows() == 3  # one customer named so: every window of time is looked in
+    assert old.reference in found("Okafor")
+    monkeypatch.setattr(search, "CANDIDATES", 2)
+    CustomerFactory(name="Ada Okafor")
+    assert text_windows() == 1  # as many as are considered: their cases fill the pages shown
+
+
 def test_an_email_or_part_of_one_finds_the_customer(okafor, others) -> None:
     assert found("CHINWE.OKAFOR@example.com") == [okafor.reference]
     assert found("chinwe.okafor@") == [okafor.reference]
