@@ -1,7 +1,7 @@
 """This app's panels on the complaints app's pages, registered in `FollowupsConfig.ready()`
 (see `complaints.panels`)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Q
@@ -13,6 +13,8 @@ from complaints.panels import register
 from followups.models import FollowUp, FollowUpChannel, State
 from followups.selectors import home_call_counts
 from followups.services.calls import calls_due
+from portal import baked
+from portal.baked import Statement, statement
 
 # A home page shows a handful; the full lists have their own pages.
 HOME_LIMIT = 10
@@ -33,29 +35,32 @@ def case_panel(request: HttpRequest | None, complaint: Complaint) -> dict[str, A
     return {"complaint": complaint, "followups": list(followups[:50])}
 
 
-def home_panel(request: HttpRequest | None, _: object = None) -> dict[str, Any] | None:
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return None
-    now = timezone.now()
-    start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+def _due_today(*, user_id: int, start: datetime, end: datetime) -> Statement:
     # Spelled per state and channel so each branch reads one of the partial indexes on due rows.
     pending = (
         Q(state=State.SCHEDULED, channel=FollowUpChannel.EMAIL)
         | Q(state=State.SCHEDULED, channel=FollowUpChannel.CALL)
         | Q(state=State.QUEUED)
     )
-    due_today = (
-        FollowUp.objects.filter(
-            pending,
-            complaint__owner_id=user.pk,
-            due_at__gte=start,
-            due_at__lt=start + timedelta(days=1),
-        )
-        .order_by("due_at", "pk")
-        # The four things shown, not three whole rows joined: building those cost the home page
-        # more than reading them.
-        .values_list("channel", "due_at", "complaint__reference", "customer__name")[:HOME_LIMIT]
+    due = FollowUp.objects.filter(pending, complaint__owner_id=user_id, due_at__gte=start, due_at__lt=end)
+    # The four things shown, not three whole rows joined: building those cost the home page more
+    # than reading them.
+    return statement(
+        due.order_by("due_at", "pk").values_list(
+            "channel", "due_at", "complaint__reference", "customer__name"
+        )[:HOME_LIMIT]
+    )
+
+
+def home_panel(request: HttpRequest | None, _: object = None) -> dict[str, Any] | None:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    now = timezone.now()
+    start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    # Baked (`portal.baked`): the same statement on every home page visit.
+    due_today = baked.rows(
+        ("home:due-today",), _due_today, user_id=user.pk, start=start, end=start + timedelta(days=1)
     )
     rows = [
         {"channel": FollowUpChannel(channel).label, "due_at": due_at, "reference": reference, "name": name}

@@ -57,6 +57,17 @@ def capped_count(queryset: QuerySet[Any], cap: int) -> int:
 
 def capped_counts(querysets: list[QuerySet[Any]], cap: int) -> list[int]:
     """`capped_count` of several querysets in one round trip to the database."""
+    if not querysets:
+        return []
+    sql, params = capped_counts_statement(querysets, cap)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return [int(value) for value in row]
+
+
+def capped_counts_statement(querysets: list[QuerySet[Any]], cap: int) -> tuple[str, list[Any]]:
+    """The one statement of `capped_counts`: a row of counts, in the querysets' order."""
     parts: list[str] = []
     params: list[Any] = []
     for queryset in querysets:
@@ -64,12 +75,7 @@ def capped_counts(querysets: list[QuerySet[Any]], cap: int) -> list[int]:
         # The SQL is Django's own compilation; every value in it is a parameter.
         parts.append("".join(["(SELECT COUNT(*) FROM (", sql, ") AS counted)"]))
         params.extend(part_params)
-    if not parts:
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(parts)}", params)
-        row = cursor.fetchone()
-    return [int(value) for value in row]
+    return f"SELECT {', '.join(parts)}", params
 
 
 def is_postgresql() -> bool:

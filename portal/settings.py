@@ -203,6 +203,9 @@ FOLLOWUPS_CALL_OVERDUE_HOURS = env_int("FOLLOWUPS_CALL_OVERDUE_HOURS", 24)
 
 # The supervisor's home counts each person's load at most this often per web process.
 TEAM_LOAD_MAX_AGE_SECONDS = env_int("TEAM_LOAD_MAX_AGE_SECONDS", 60)
+# Baked reads (portal.baked) also compile from each call's own values and refuse a difference:
+# on in the tests, off in production, where it would undo what baking saves.
+BAKED_READS_CHECKED = env_bool("DJANGO_BAKED_READS_CHECKED", False)
 
 # The outbox: every email leaves through it (see README: "Outgoing mail").
 OUTBOX_BATCH_SIZE = env_int("OUTBOX_BATCH_SIZE", 100)

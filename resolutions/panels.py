@@ -3,18 +3,21 @@
 
 from collections import defaultdict
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.db.models import Count, Window
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts.roles import Role, has_role
+from accounts.roles import Role, has_role, user_roles
 from complaints.access import can_work_on
 from complaints.models import Complaint, Customer, Status
 from complaints.panels import register
 from complaints.selectors.vocabularies import person_names
 from complaints.states import ALLOWED_TRANSITIONS
+from portal import baked
+from portal.baked import Statement, statement
 from resolutions.forms import IssueForm
 from resolutions.models import (
     COMMITTED_STATUSES,
@@ -123,22 +126,25 @@ def home_panel(request: HttpRequest | None, _: object = None) -> dict[str, Any] 
     decisions = recent_decisions(user, now=timezone.now())
     if not has_role(user, Role.SUPERVISOR):
         return {"show": False, "decisions": decisions}
-    # The oldest five and how many wait in all, in one statement (the count is a window over
-    # every waiting request, computed before the limit).
-    oldest = list(
-        requests_for(user)
-        .annotate(waiting=Window(Count("pk")))
-        .order_by("proposed_at", "pk")
-        .values_list(
-            "complaint__reference", "kind__name", "amount", "currency", "proposed_at", "waiting", named=True
-        )[:5]
-    )
+    # The oldest five and how many wait in all, in one baked statement (`portal.baked`; the
+    # count is a window over every waiting request, computed before the limit).
+    shape = ("home:approvals", frozenset(user_roles(user)))
+    oldest = baked.rows(shape, partial(_oldest_requests, user), named=True, user_id=user.pk)
     return {
         "show": True,
         "count": oldest[0].waiting if oldest else 0,
         "oldest": oldest,
         "decisions": decisions,
     }
+
+
+def _oldest_requests(user: Any, *, user_id: int) -> Statement:
+    waiting = requests_for(user, user_id=user_id).annotate(waiting=Window(Count("pk")))
+    return statement(
+        waiting.order_by("proposed_at", "pk").values_list(
+            "complaint__reference", "kind__name", "amount", "currency", "proposed_at", "waiting"
+        )[:5]
+    )
 
 
 def customer_panel(request: HttpRequest | None, customer: Customer) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import cast
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -22,6 +23,8 @@ from accounts.roles import Role, has_role
 from complaints.models import Complaint
 from complaints.selectors.rows import stamp
 from complaints.selectors.vocabularies import filter_choices, person_names
+from portal import baked
+from portal.baked import Statement, statement
 from portal.db import RowCompare
 from portal.kept import MinuteKeep
 from portal.money import format_money
@@ -303,25 +306,9 @@ def recent_decisions(
     more to build than to read."""
     if not user.is_authenticated:
         return []
-    rows = list(
-        Compensation.objects.filter(
-            proposed_by_id=user.pk,
-            status__in=[CompensationStatus.APPROVED, CompensationStatus.REJECTED, CompensationStatus.ISSUED],
-            decided_at__gte=now - DECISIONS_SHOWN_FOR,
-        )
-        .exclude(approved_by_id=user.pk)
-        .order_by("-decided_at", "-pk")
-        .values_list(
-            "complaint__reference",
-            "kind__name",
-            "amount",
-            "currency",
-            "status",
-            "approved_by_id",
-            "decided_at",
-            "decision_reason",
-        )[:limit]
-    )
+    # Baked (`portal.baked`): the same statement on every home page visit.
+    decisions = partial(_decisions, limit=limit)  # a LIMIT is written into the SQL: in the key
+    rows = baked.rows(("home:decisions", limit), decisions, user_id=user.pk, since=now - DECISIONS_SHOWN_FOR)
     names = person_names({row[5] for row in rows if row[5] is not None})
     return [
         Decision(
@@ -336,6 +323,26 @@ def recent_decisions(
         )
         for reference, kind, amount, currency, status, decider, decided_at, reason in rows
     ]
+
+
+def _decisions(*, user_id: int, since: datetime, limit: int) -> Statement:
+    decided = Compensation.objects.filter(
+        proposed_by_id=user_id,
+        status__in=[CompensationStatus.APPROVED, CompensationStatus.REJECTED, CompensationStatus.ISSUED],
+        decided_at__gte=since,
+    ).exclude(approved_by_id=user_id)
+    return statement(
+        decided.order_by("-decided_at", "-pk").values_list(
+            "complaint__reference",
+            "kind__name",
+            "amount",
+            "currency",
+            "status",
+            "approved_by_id",
+            "decided_at",
+            "decision_reason",
+        )[:limit]
+    )
 
 
 # The recovery checklist changes when an admin edits it, a few times a year; every open case's

@@ -13,6 +13,13 @@ from tests.support.smtp import SmtpSink
 
 
 @pytest.fixture(autouse=True)
+def _baked_reads_checked(settings):
+    """Every baked read is compared with the same read compiled afresh (portal.baked): a shape
+    that depends on something missing from its key fails the test that reads it."""
+    settings.BAKED_READS_CHECKED = True
+
+
+@pytest.fixture(autouse=True)
 def _plain_http(settings):
     """The suite talks plain HTTP to the test client and the live server."""
     settings.SECURE_SSL_REDIRECT = False
@@ -29,13 +36,16 @@ def _fresh_process_counts() -> Iterator[None]:
     """Counts a web process keeps for a minute start empty in every test: one test's calls or
     cases must not show in the next test's pages."""
     from complaints.selectors.queues import forget_loads
+    from portal import baked
     from portal.kept import forget_all
 
     forget_loads()
     forget_all()
+    baked.forget()
     yield
     forget_loads()
     forget_all()
+    baked.forget()
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ row shown, compared as a row (`(received_at, id) < (…, …)`) so PostgreSQL st
 inside the matching index however deep the page is.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from complaints.access import visible_complaints
 from complaints.models import FINISHED_STATUSES, OPEN_STATUSES, Complaint
+from portal import baked
+from portal.baked import Statement, statement
 from portal.db import RowCompare
 
 PAGE_SIZE = 25
@@ -167,21 +169,49 @@ def _due_page(
     """Most urgent first: cases whose clock runs, by due time; then those without one (finished
     or waiting on the customer), newest id first. Two index ranges, read one after the other,
     rather than one `NULLS LAST` order that no cursor could bound."""
-    rows: list[Complaint] = []
+    rows: list[Any] = []
     if after is None or after[0] == "d":
         timed = cases.filter(due_at__isnull=False)
         if after is not None and after[1] is not None:
             timed = timed.filter(RowCompare(["due_at", "id"], ">", [after[1], after[2]]))
-        rows = list(timed.order_by("due_at", "id")[: size + 1])
+        rows = list(timed.order_by(*_TIMED_ORDER)[: size + 1])
         if len(rows) > size:
-            last = rows[size - 1]
-            return CasePage(rows[:size], f"d_{_stamp(last.due_at)}_{last.pk}")  # type: ignore[arg-type]
+            return _due_cursor(rows, size)
     untimed = cases.filter(due_at__isnull=True)
     if after is not None and after[0] == "n" and after[2] > 0:
         untimed = untimed.filter(id__lt=after[2])
-    rows += list(untimed.order_by("-id")[: size + 1 - len(rows)])
+    rows += list(untimed.order_by(*_UNTIMED_ORDER)[: size + 1 - len(rows)])
+    return _due_cursor(rows, size)
+
+
+_TIMED_ORDER, _UNTIMED_ORDER = ("due_at", "id"), ("-id",)
+
+
+def _due_cursor(rows: list[Any], size: int) -> CasePage:
     if len(rows) <= size:
         return CasePage(rows, None)
     last = rows[size - 1]
+    if rows[size].due_at is not None:  # more cases with a running clock follow
+        return CasePage(rows[:size], f"d_{_stamp(last.due_at)}_{last.pk}")
     # "n__0" starts the second range from its top.
     return CasePage(rows[:size], f"n__{0 if last.due_at is not None else last.pk}")
+
+
+def first_due_page(
+    key: Hashable, cases: Callable[..., QuerySet[Any]], *, size: int = PAGE_SIZE, **values: Any
+) -> CasePage:
+    """`page_of_cases(cases(**values), sort=Sort.DUE, size=size)` for the first page, read as
+    baked statements (`portal.baked`) under `key`: the home pages show such a page on every
+    visit, and building its queries cost more than running them."""
+
+    def part(timed: bool) -> Callable[..., Statement]:
+        def build(**given: Any) -> Statement:
+            chosen = cases(**given).filter(due_at__isnull=not timed)
+            return statement(chosen.order_by(*(_TIMED_ORDER if timed else _UNTIMED_ORDER))[: size + 1])
+
+        return build
+
+    rows = baked.rows((key, "timed", size), part(True), named=True, **values)
+    if len(rows) <= size:
+        rows += baked.rows((key, "untimed", size), part(False), named=True, **values)[: size + 1 - len(rows)]
+    return _due_cursor(rows, size)

@@ -9,6 +9,7 @@ however many open cases an agent holds.
 import time
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -16,14 +17,17 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 
+from accounts.roles import user_roles
 from complaints.access import assignable_users, visible_complaints
 from complaints.models import OPEN_STATUSES, Complaint, Status
-from complaints.selectors.case_lists import Sort, UrgencyFilter, page_of_cases, urgency_q
+from complaints.selectors.case_lists import UrgencyFilter, first_due_page, urgency_q
 from complaints.selectors.rows import CaseRow, case_rows, list_rows
 from complaints.selectors.urgency import COUNT_CAP
 from complaints.selectors.urgency import CappedCount as Capped
 from complaints.selectors.vocabularies import person_label
-from portal.db import capped_counts
+from portal import baked
+from portal.baked import RawStatement, Statement, statement
+from portal.db import capped_counts_statement
 
 QUEUE_SIZE = 25
 SHORT_LIST = 10
@@ -52,34 +56,27 @@ class AgentHome:
 
 def agent_home(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> AgentHome:
     """The agent's running cases most urgent first (overdue by how late, then at risk, then by due
-    time), the cases reopened by their customer, and the most urgent unowned cases."""
-    visible = visible_complaints(user)
-    mine = visible.filter(owner_id=user.pk)
-    running = mine.filter(due_at__isnull=False)  # open and not waiting on the customer
-    unowned = visible.filter(owner__isnull=True, status__in=OPEN_STATUSES)
-    reopened = mine.filter(status=Status.REOPENED)
-    counts = capped_counts(
-        [
-            mine.filter(status__in=OPEN_STATUSES),
-            running.filter(urgency_q(UrgencyFilter.OVERDUE, now)),
-            running.filter(urgency_q(UrgencyFilter.AT_RISK, now)),
-            reopened,
-            unowned,
-            # A running clock means an open case: without the status test this count reads only
-            # the unowned cases' due-time index, never the table.
-            visible.filter(urgency_q(UrgencyFilter.OVERDUE, now), owner__isnull=True),
-        ],
-        COUNT_CAP,
-    )
+    time), the cases reopened by their customer, and the most urgent unowned cases.
+
+    Every read is baked (`portal.baked`): the same statements on every visit, compiled once per
+    process and set of roles, which the access rule's condition depends on."""
+    shape = frozenset(user_roles(user))
+    counts = baked.rows(("home:agent-counts", shape), partial(_agent_counts, user), user_id=user.pk, now=now)[
+        0
+    ]
     open_count, overdue, at_risk, reopened_count, unowned_count, unowned_overdue = (
         Capped(value) for value in counts
     )
     # Cases without a running clock (waiting on the customer, or no target) come after the rest.
-    queue = page_of_cases(list_rows(mine.filter(status__in=OPEN_STATUSES)), sort=Sort.DUE, size=QUEUE_SIZE)
-    # In the order of the owner's queue index (owner, status, -reopened_at, resolution_due_at).
-    latest_first = ("-reopened_at", "resolution_due_at")
-    back = list(list_rows(reopened).order_by(*latest_first)[:SHORT_LIST]) if reopened_count else []
-    waiting = page_of_cases(list_rows(unowned), sort=Sort.DUE, size=SHORT_LIST).cases
+    queue = first_due_page(
+        ("home:agent-queue", shape), partial(_mine_open, user), size=QUEUE_SIZE, user_id=user.pk
+    )
+    back = []
+    if reopened_count:
+        back = baked.rows(
+            ("home:agent-reopened", shape), partial(_reopened, user), named=True, user_id=user.pk
+        )
+    waiting = first_due_page(("home:unowned", shape), partial(_unowned, user), size=SHORT_LIST).cases
     return AgentHome(
         queue=case_rows(queue.cases, now=now),
         more=queue.next_cursor is not None,
@@ -91,6 +88,39 @@ def agent_home(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> Agen
         reopened_count=reopened_count,
         unowned_count=unowned_count,
         unowned_overdue=unowned_overdue,
+    )
+
+
+def _mine_open(user: AbstractBaseUser | AnonymousUser, *, user_id: int) -> QuerySet[Any]:
+    return list_rows(visible_complaints(user).filter(owner_id=user_id, status__in=OPEN_STATUSES))
+
+
+def _unowned(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Any]:
+    return list_rows(visible_complaints(user).filter(owner__isnull=True, status__in=OPEN_STATUSES))
+
+
+def _reopened(user: AbstractBaseUser | AnonymousUser, *, user_id: int) -> Statement:
+    # In the order of the owner's queue index (owner, status, -reopened_at, resolution_due_at).
+    reopened = visible_complaints(user).filter(owner_id=user_id, status=Status.REOPENED)
+    return statement(list_rows(reopened).order_by("-reopened_at", "resolution_due_at")[:SHORT_LIST])
+
+
+def _agent_counts(user: AbstractBaseUser | AnonymousUser, *, user_id: int, now: datetime) -> RawStatement:
+    visible = visible_complaints(user)
+    mine = visible.filter(owner_id=user_id)
+    running = mine.filter(due_at__isnull=False)  # open and not waiting on the customer
+    return capped_counts_statement(
+        [
+            mine.filter(status__in=OPEN_STATUSES),
+            running.filter(urgency_q(UrgencyFilter.OVERDUE, now)),
+            running.filter(urgency_q(UrgencyFilter.AT_RISK, now)),
+            mine.filter(status=Status.REOPENED),
+            visible.filter(owner__isnull=True, status__in=OPEN_STATUSES),
+            # A running clock means an open case: without the status test this count reads only
+            # the unowned cases' due-time index, never the table.
+            visible.filter(urgency_q(UrgencyFilter.OVERDUE, now), owner__isnull=True),
+        ],
+        COUNT_CAP,
     )
 
 
@@ -123,17 +153,9 @@ class SupervisorHome:
 
 
 def supervisor_home(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> SupervisorHome:
-    visible = visible_complaints(user)
-    overdue = visible.filter(urgency_q(UrgencyFilter.OVERDUE, now))
-    counts = capped_counts(
-        [
-            overdue,
-            visible.filter(urgency_q(UrgencyFilter.AT_RISK, now)),
-            visible.filter(owner__isnull=True, status__in=OPEN_STATUSES),
-        ],
-        COUNT_CAP,
-    )
-    rows = list(list_rows(overdue).order_by("due_at", "id")[:QUEUE_SIZE])
+    shape = frozenset(user_roles(user))
+    counts = baked.rows(("home:team-counts", shape), partial(_team_counts, user), now=now)[0]
+    rows = baked.rows(("home:team-overdue", shape), partial(_team_overdue, user), named=True, now=now)
     return SupervisorHome(
         overdue=case_rows(rows, now=now),
         overdue_count=Capped(counts[0]),
@@ -141,6 +163,23 @@ def supervisor_home(user: AbstractBaseUser | AnonymousUser, *, now: datetime) ->
         unowned_count=Capped(counts[2]),
         load=team_load(user, now=now),
     )
+
+
+def _team_counts(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> RawStatement:
+    visible = visible_complaints(user)
+    return capped_counts_statement(
+        [
+            visible.filter(urgency_q(UrgencyFilter.OVERDUE, now)),
+            visible.filter(urgency_q(UrgencyFilter.AT_RISK, now)),
+            visible.filter(owner__isnull=True, status__in=OPEN_STATUSES),
+        ],
+        COUNT_CAP,
+    )
+
+
+def _team_overdue(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> Statement:
+    overdue = visible_complaints(user).filter(urgency_q(UrgencyFilter.OVERDUE, now))
+    return statement(list_rows(overdue).order_by("due_at", "id")[:QUEUE_SIZE])
 
 
 def team_load(user: AbstractBaseUser | AnonymousUser, *, now: datetime) -> TeamLoad:

@@ -90,11 +90,14 @@ def requests_awaiting(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Compen
     )
 
 
-def requests_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Compensation]:
-    """The requests this user may decide: `may_approve` as a query."""
+def requests_for(
+    user: AbstractBaseUser | AnonymousUser, *, user_id: int | None = None
+) -> QuerySet[Compensation]:
+    """The requests this user may decide: `may_approve` as a query. `user_id`: the user's id as
+    the query should hold it (a baked read passes a stand-in; see `portal.baked`)."""
     if not has_role(user, Role.SUPERVISOR):
         return Compensation.objects.none()
-    awaiting = requests_awaiting(user).exclude(proposed_by_id=user.pk)
+    awaiting = requests_awaiting(user).exclude(proposed_by_id=user.pk if user_id is None else user_id)
     if has_role(user, Role.ADMIN):
         return awaiting
     return awaiting.filter(**{"total_if_approved__lte": F("policy__supervisor_limit")})
