@@ -1,6 +1,7 @@
 """Database pieces shared by the apps: PostgreSQL-only migration steps, row comparison for keyset
 paging, and counts that stop at a cap."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, migrations
@@ -99,3 +100,23 @@ class Contains(Func):
         column, params = compiler.compile(self.source_expressions[0])
         operator = "ILIKE" if connection.vendor == "postgresql" else "LIKE"
         return f"{column} {operator} %s ESCAPE '\\'", [*params, self.pattern]
+
+
+class AnyOf(Func):
+    """`column = ANY(%s)`: the values as one array parameter on PostgreSQL. A long `IN (%s, …)`
+    costs Django and psycopg a few microseconds a value to prepare, adapt and split again (about
+    1 ms for the 200 customers a surname search considers). Other databases get the IN list."""
+
+    output_field = BooleanField()
+
+    def __init__(self, field: str, values: Iterable[Any]) -> None:
+        self.values = list(values)
+        super().__init__(F(field))
+
+    def as_sql(self, compiler: SQLCompiler, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
+        column, params = compiler.compile(self.source_expressions[0])
+        if connection.vendor == "postgresql":
+            return f"{column} = ANY(%s)", [*params, self.values]
+        if not self.values:
+            return "1 = 0", list(params)
+        return f"{column} IN ({', '.join(['%s'] * len(self.values))})", [*params, *self.values]

@@ -9,7 +9,8 @@ On PostgreSQL each way of matching reads its own index and returns a bounded set
   and the number's last digits, which match the stored number whatever the customer's country
   (a US number typed without +1 in a GB service);
 - the text: full-text search (English stemming) over the customer's words, the summary, the issue
-  and internal notes, through a GIN index on a document the database keeps current.
+  and internal notes, through a GIN index on a document the database keeps current; the newest
+  matches in widening windows of time (`text_search.newest_matches`).
 Candidates are merged and scored in Python: a reference beats a customer, a customer beats text;
 within a kind, the closer match first, then the newest case. The text candidates are the most
 recent matches (at most `TEXT_CANDIDATES`), ranked among themselves: a common word ("credit") matches
@@ -22,32 +23,28 @@ references and words with LIKE, which is enough for a demo database.
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import phonenumbers
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField, TrigramWordSimilarity
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, TextField
-from django.db.models.expressions import RawSQL
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, TextField
 from django.db.models.functions import Cast, Reverse
 from django.utils import timezone
 
 from complaints.models import Complaint, Customer, EventKind, TimelineEvent
 from complaints.selectors.case_lists import PAGE_SIZE
 from complaints.selectors.rows import list_rows
-from portal.db import Contains, is_postgresql
+from complaints.selectors.text_search import document_row_by_row, newest_matches, words_query
+from portal.db import AnyOf, Contains, is_postgresql
 
-# Named in the migration that builds the document (complaints 0014) too.
-TEXT_SEARCH_CONFIG = "english"
 CANDIDATES = 200
-# Text matches considered per search: the most recent ones. Fewer than other kinds, because a
-# common word's matches are found by walking the newest cases (see `_by_text_postgresql`).
+# Text matches considered per search: the most recent ones (`text_search.newest_matches`). Fewer
+# than other kinds: a common word matches hundreds of thousands of cases.
 TEXT_CANDIDATES = 100
 MIN_PHONE_DIGITS = 6
 # Below this many customers named as typed, names are also matched loosely (typos).
 FEW = 20
-# Text matches are looked for in the last 30 days, then the last year, then at any time.
-TEXT_WINDOWS = (timedelta(days=30), timedelta(days=365), None)
 
 REFERENCE_EXACT, REFERENCE_PART, CUSTOMER, TEXT = 4.0, 3.0, 2.0, 1.0
 # A case found in more than one way (the name and a word) comes before one found in one way.
@@ -98,7 +95,7 @@ def search_cases(
     if after is not None:
         ordered = [item for item in ordered if _key(*item) > after]
     chosen = [pk for pk, _ in ordered[: size + 1]]
-    rows = list_rows(cases.filter(pk__in=chosen[:size]))
+    rows = list_rows(cases.filter(AnyOf("pk", chosen[:size])))
     by_id = {case.pk: case for case in rows}
     page = [by_id[pk] for pk in chosen[:size] if pk in by_id]
     many = len(hits) >= CANDIDATES
@@ -281,17 +278,12 @@ def _by_customer(cases: QuerySet[Complaint], customers: dict[int, float]) -> Ite
     if not customers:
         return
     found = (
-        cases.filter(customer_id__in=list(customers))
+        cases.filter(AnyOf("customer_id", customers))
         .order_by("-received_at")
         .values_list("pk", "received_at", "customer_id")[:CANDIDATES]
     )
     for pk, received_at, customer_id in found:
         yield pk, received_at, CUSTOMER + customers[customer_id] * 0.9
-
-
-def _document() -> RawSQL:
-    # The document is a database-only column (see the migration): named, never loaded.
-    return RawSQL('"complaints_complaint"."search_document"', [], output_field=SearchVectorField())
 
 
 def _by_name_and_text(
@@ -300,10 +292,10 @@ def _by_name_and_text(
     """ "Okafor refund": cases of a customer named by one word whose text has another. Found only
     together, so a word that is also a surname ("price", "young") does not bring every customer of
     that name to the top."""
-    any_word = SearchQuery(" or ".join(words), config=TEXT_SEARCH_CONFIG, search_type="websearch")
+    any_word = words_query(" or ".join(words))
     found = (
-        cases.filter(customer_id__in=list(customers))
-        .alias(document=_document())
+        cases.filter(AnyOf("customer_id", customers))
+        .alias(document=document_row_by_row())
         .filter(document=any_word)
         .order_by("-received_at")
         .values_list("pk", "received_at", "customer_id")[:CANDIDATES]
@@ -315,31 +307,8 @@ def _by_name_and_text(
 def _by_text_postgresql(
     cases: QuerySet[Complaint], query: str, *, recent_only: bool = False
 ) -> Iterable[Candidate]:
-    """The most recent matches (at most TEXT_CANDIDATES), ranked. Looked for in widening windows of
-    time: a common word fills the first window from a few thousand recent cases, a rare one is
-    found through the GIN index in the later ones; neither reads every match of a word that
-    appears in a hundred thousand cases. `recent_only`: the first window only."""
-    words = SearchQuery(query, config=TEXT_SEARCH_CONFIG, search_type="websearch")
-    matching = cases.alias(document=_document()).filter(document=words)
-    now = timezone.now()
-    found: list[tuple[int, datetime, float]] = []
-    newer_than: datetime | None = None
-    for window in TEXT_WINDOWS:
-        since = now - window if window is not None else None
-        step = matching
-        if since is not None:
-            step = step.filter(received_at__gte=since)
-        if newer_than is not None:
-            step = step.filter(received_at__lt=newer_than)
-        found += (
-            step.annotate(rank=SearchRank(F("document"), words))
-            .order_by("-received_at")
-            .values_list("pk", "received_at", "rank")[: TEXT_CANDIDATES - len(found)]
-        )
-        if len(found) >= TEXT_CANDIDATES or since is None or recent_only:
-            break
-        newer_than = since
-    for pk, received_at, rank in found:
+    """The most recent matches (at most TEXT_CANDIDATES), ranked among themselves."""
+    for pk, received_at, rank in newest_matches(cases, query, limit=TEXT_CANDIDATES, recent_only=recent_only):
         yield pk, received_at, TEXT + min(rank, 0.9)
 
 
