@@ -91,10 +91,15 @@ class Contains(Func):
     output_field = BooleanField()
     arity = 1
 
-    def __init__(self, column: str, text: str) -> None:
-        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        self.pattern = f"%{escaped}%"
+    def __init__(self, column: str, text: str, *, pattern: str | None = None) -> None:
+        # `pattern`: one `pattern_for` made already (a baked read passes its stand-in through).
+        self.pattern = self.pattern_for(text) if pattern is None else pattern
         super().__init__(F(column))
+
+    @staticmethod
+    def pattern_for(text: str) -> str:
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return f"%{escaped}%"
 
     def as_sql(self, compiler: SQLCompiler, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
         column, params = compiler.compile(self.source_expressions[0])

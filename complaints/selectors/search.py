@@ -36,6 +36,8 @@ from complaints.models import Complaint, Customer, EventKind, TimelineEvent
 from complaints.selectors.case_lists import PAGE_SIZE
 from complaints.selectors.rows import list_rows
 from complaints.selectors.text_search import document_row_by_row, newest_matches, words_query
+from portal import baked
+from portal.baked import Statement, statement
 from portal.db import AnyOf, Contains, is_postgresql
 
 CANDIDATES = 200
@@ -243,25 +245,35 @@ def _customers_postgresql(query: str, region: str) -> tuple[dict[int, float], di
             condition
         )
         return dict.fromkeys(customers.values_list("pk", flat=True)[:CANDIDATES], 1.0), {}
-    words = name_words(query)
-    named_whole = Q(Contains("name", query)) | condition
-    named = named_whole
-    for word in words:
-        named |= Q(Contains("name", word))
+    # A query with a word is no phone number: the customers named by it, in a statement compiled
+    # once per number of words (`portal.baked`; a search runs it for every word typed).
+    patterns: dict[str, Any] = {"whole": Contains.pattern_for(query)}
+    for n, word in enumerate(name_words(query)):
+        patterns[f"word_{n}"] = Contains.pattern_for(word)
+    named = baked.rows(("search:customers", len(patterns), CANDIDATES), _named_customers, **patterns)
     whole: dict[int, float] = {}
     by_word: dict[int, float] = {}
-    for pk, is_whole in (
-        Customer.objects.alias(phone_reversed=Reverse(Cast("phone", TextField())))
-        .filter(named)
-        .annotate(is_whole=ExpressionWrapper(named_whole, output_field=BooleanField()))
-        .order_by()  # any of them: reading every "Smith" to pick some would cost more than it helps
-        .values_list("pk", "is_whole")[:CANDIDATES]
-    ):
+    for pk, is_whole in named:
         if is_whole:
             whole[pk] = 1.0
         else:
             by_word[pk] = 0.9
     return whole, by_word
+
+
+def _named_customers(*, whole: str, **words: str) -> Statement:
+    """Customers whose name has the whole query or one of its words (ILIKE patterns), each saying
+    whether it has the whole query."""
+    named_whole = Q(Contains("name", "", pattern=whole))
+    named = named_whole
+    for pattern in words.values():
+        named |= Q(Contains("name", "", pattern=pattern))
+    return statement(
+        Customer.objects.filter(named)
+        .annotate(is_whole=ExpressionWrapper(named_whole, output_field=BooleanField()))
+        .order_by()  # any of them: reading every "Smith" to pick some would cost more than it helps
+        .values_list("pk", "is_whole")[:CANDIDATES]
+    )
 
 
 def _named_loosely(query: str) -> list[tuple[int, float]]:

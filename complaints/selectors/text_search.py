@@ -14,11 +14,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.db import connection
 from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from complaints.models import Complaint
+from portal.baked import Statement, statement
 
 # Named in the migration that builds the document (complaints 0015) too.
 TEXT_SEARCH_CONFIG = "english"
@@ -28,13 +30,15 @@ DAY, WEEK, FOUR_WEEKS = 86_400, 604_800, 2_419_200
 # A space in each: the parser splits text at spaces, so no word typed or written is ever one.
 _PREFIX = {DAY: "~d ", WEEK: "~w ", FOUR_WEEKS: "~m "}
 
-# The windows looked in, each with the periods that cover it in a handful of lexemes.
-WINDOWS: tuple[tuple[timedelta, int], ...] = (
-    (timedelta(days=1), DAY),
-    (timedelta(days=7), DAY),
-    (timedelta(days=30), WEEK),
-    (timedelta(days=365), FOUR_WEEKS),
-)
+# The first window is today (UTC), with yesterday while today is younger than this: a common
+# word fills it from a few hundred cases, and a rarer one shows how fast it comes.
+FIRST_AT_LEAST = timedelta(hours=12)
+# A wider window spans what the first one's matches say should hold the number wanted, times a
+# margin (a wider one when few were seen, their rate being a rougher guess), in as few periods as
+# keep it close: days up to two weeks, then weeks up to fourteen, then four weeks. Beyond two
+# years, any time.
+MOST_PERIODS = 14
+LONGEST = timedelta(days=730)
 
 Match = tuple[int, datetime, float]  # id, received, rank
 
@@ -64,7 +68,13 @@ class _AnyPeriod(SearchQuery):
     """Any of these period lexemes, taken as they are: not parsed, not stemmed."""
 
     def __init__(self, lexemes: Sequence[str]) -> None:
-        super().__init__(" | ".join(f"'{lexeme}'" for lexeme in lexemes), search_type="raw")
+        # The one parameter of the SQL; the very object, so a compiled statement can find it.
+        self.text = self.value_of(lexemes)
+        super().__init__(self.text, search_type="raw")
+
+    @staticmethod
+    def value_of(lexemes: Sequence[str]) -> str:
+        return " | ".join(f"'{lexeme}'" for lexeme in lexemes)
 
     def as_sql(self, compiler: Any, connection: Any, *args: Any, **extra_context: Any) -> Any:
         return super().as_sql(compiler, connection, template="%(expressions)s::tsquery")
@@ -81,28 +91,53 @@ def newest_matches(
     cases: QuerySet[Complaint], text: str, *, limit: int, recent_only: bool = False
 ) -> list[Match]:
     """The newest `limit` cases of `cases` whose text has `text`'s words, newest first, each with
-    its rank (how well it matches). At most three statements: the last day; then the smallest
-    window that the first's matches say should hold `limit` (a common word stops at the first);
-    then, still short, any time. `recent_only`: the last day only."""
+    its rank (how well it matches). At most three statements: today (`first_window`); then, short
+    of `limit`, the window today's matches say should hold it (`wider_window`; a common word stops
+    at the first); then, still short, any time. `recent_only`: today only."""
     words = words_query(text)
     now = timezone.now()
-    window, length = WINDOWS[0]
-    found = _newest(cases, words & _AnyPeriod(period_lexemes(now - window, now, length)), words, limit)
+    lexemes, covered = first_window(now)
+    periods = _AnyPeriod(lexemes)
+    # Compiled once: the wider window is the same statement with other periods in their parameter.
+    windowed = statement(_newest(cases, words & periods, words, limit))
+    found = _read(windowed, windowed.params)
     if len(found) >= limit or recent_only:
         return found
-    # The periods read reach back to the start of the first one.
-    covered = now.timestamp() - (now - window).timestamp() // length * length
-    wider = _window_for(limit, per_second=max(len(found), 1) / covered)
+    wider = wider_window(now, seen=len(found), covered=covered, limit=limit)
     if wider is not None:
-        window, length = wider
-        found = _newest(cases, words & _AnyPeriod(period_lexemes(now - window, now, length)), words, limit)
+        found = _read(
+            windowed, [_AnyPeriod.value_of(wider) if p is periods.text else p for p in windowed.params]
+        )
         if len(found) >= limit:
             return found
-    return _newest(cases, words, words, limit)
+    return list(_newest(cases, words, words, limit))
 
 
-def _newest(cases: QuerySet[Complaint], condition: Any, words: SearchQuery, limit: int) -> list[Match]:
-    return list(
+def first_window(now: datetime) -> tuple[list[str], timedelta]:
+    """Today's period, and yesterday's while today is younger than `FIRST_AT_LEAST`; and the time
+    they cover up to `now`."""
+    today = now.timestamp() // DAY * DAY
+    start = today if now.timestamp() - today >= FIRST_AT_LEAST.total_seconds() else today - DAY
+    since = datetime.fromtimestamp(start, tz=now.tzinfo)
+    return period_lexemes(since, now, DAY), now - since
+
+
+def wider_window(now: datetime, *, seen: int, covered: timedelta, limit: int) -> list[str] | None:
+    """The periods of the window expected to hold `limit` matches, `seen` having been found in the
+    `covered` time up to `now`; None when that reaches past `LONGEST` (look at any time)."""
+    margin = 1.5 if seen >= 10 else 3.0
+    span = covered * (limit / max(seen, 1)) * margin
+    if span > LONGEST:
+        return None
+    for length in (DAY, WEEK):
+        lexemes = period_lexemes(now - span, now, length)
+        if len(lexemes) <= MOST_PERIODS:
+            return lexemes
+    return period_lexemes(now - span, now, FOUR_WEEKS)
+
+
+def _newest(cases: QuerySet[Complaint], condition: Any, words: SearchQuery, limit: int) -> QuerySet[Any]:
+    return (
         cases.alias(document=document())
         .filter(document=condition)
         .annotate(rank=SearchRank(F("document"), words))
@@ -111,10 +146,8 @@ def _newest(cases: QuerySet[Complaint], condition: Any, words: SearchQuery, limi
     )
 
 
-def _window_for(limit: int, *, per_second: float) -> tuple[timedelta, int] | None:
-    """The smallest wider window expected to hold `limit` matches at the rate seen, or None (any
-    time)."""
-    for window, length in WINDOWS[1:]:
-        if per_second * window.total_seconds() >= limit:
-            return window, length
-    return None
+def _read(compiled: Statement, params: Sequence[Any]) -> list[Match]:
+    with connection.cursor() as cursor:
+        cursor.execute(compiled.sql, params)
+        found = cursor.fetchall()
+    return compiled.convert(found) if compiled.convert is not None else found

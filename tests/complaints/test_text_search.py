@@ -9,7 +9,15 @@ from django.utils import timezone
 
 from complaints.models import Complaint
 from complaints.selectors.search import search_cases
-from complaints.selectors.text_search import DAY, FOUR_WEEKS, WEEK, newest_matches, period_lexemes
+from complaints.selectors.text_search import (
+    DAY,
+    FOUR_WEEKS,
+    WEEK,
+    first_window,
+    newest_matches,
+    period_lexemes,
+    wider_window,
+)
 from tests.factories import ComplaintFactory
 
 pytestmark = pytest.mark.django_db
@@ -66,11 +74,12 @@ def test_a_word_typed_like_a_period_matches_no_period() -> None:
     assert search_cases(Complaint.objects.all(), day.lstrip("~"), region="GB").cases == []
 
 
-def test_a_common_word_is_read_from_the_last_day_alone_when_it_holds_enough() -> None:
+def test_a_common_word_is_read_from_today_alone_when_it_holds_enough() -> None:
     now = timezone.now()
+    _, covered = first_window(now)
+    # Within the first window whatever the time of day: it covers at least the last 12 hours.
     today = [
-        ComplaintFactory(received_at=now - timedelta(hours=i), customer_words="Escrow again.")
-        for i in range(3)
+        ComplaintFactory(received_at=now - covered * i / 4, customer_words="Escrow again.") for i in range(3)
     ]
     ComplaintFactory(received_at=now - timedelta(days=9), customer_words="Escrow, older.")
     found, statements = _newest("escrow", limit=2)
@@ -78,7 +87,7 @@ def test_a_common_word_is_read_from_the_last_day_alone_when_it_holds_enough() ->
     assert statements == 1
 
 
-def test_a_word_seen_a_little_in_the_last_day_is_next_read_from_the_window_that_should_hold_enough() -> None:
+def test_a_word_seen_a_little_today_is_next_read_from_a_wider_window_and_all_its_newest_come_back() -> None:
     now = timezone.now()
     recent = [
         ComplaintFactory(received_at=now - timedelta(days=d, hours=1), customer_words="An escrow shortfall.")
@@ -88,10 +97,37 @@ def test_a_word_seen_a_little_in_the_last_day_is_next_read_from_the_window_that_
     with CaptureQueriesContext(connection) as queries:
         found = newest_matches(Complaint.objects.all(), "escrow", limit=3)
     assert [pk for pk, _, _ in found] == [c.pk for c in recent]
-    # The last day, then the last week read by its days: enough, so not any time.
-    assert len(queries) == 2
-    week = queries.captured_queries[1]["sql"]
-    assert week.count("'~d ") == len(period_lexemes(now - timedelta(days=7), now, DAY))
+    assert 2 <= len(queries) <= 3
+    today, wider = (q["sql"] for q in queries.captured_queries[:2])
+    assert "'~d " in wider  # read by its days, not at any time
+    assert wider.count("'~d ") > today.count("'~d ")  # more of them than today
+
+
+def test_the_first_window_is_today_and_yesterday_too_while_today_is_young() -> None:
+    afternoon = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
+    lexemes, covered = first_window(afternoon)
+    assert lexemes == period_lexemes(afternoon, afternoon, DAY)
+    assert covered == timedelta(hours=15)
+    early = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
+    lexemes, covered = first_window(early)
+    assert lexemes == period_lexemes(early - timedelta(days=1), early, DAY)
+    assert len(lexemes) == 2
+    assert covered == timedelta(hours=27)
+
+
+def test_a_wider_window_spans_what_the_rate_seen_says_in_few_periods() -> None:
+    now = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
+    # 20 in 10 hours, 100 wanted: 50 hours, with half again for the guess: days.
+    days = wider_window(now, seen=20, covered=timedelta(hours=10), limit=100)
+    assert days == period_lexemes(now - timedelta(hours=75), now, DAY)
+    # None in 12 hours: at most one in 12 hours, three times over: 150 days, in four-week periods.
+    months = wider_window(now, seen=0, covered=timedelta(hours=12), limit=100)
+    assert months == period_lexemes(now - timedelta(days=150), now, FOUR_WEEKS)
+    # 5 in 10 hours, 100 wanted, three times over: 25 days, in weeks.
+    weeks = wider_window(now, seen=5, covered=timedelta(hours=10), limit=100)
+    assert weeks == period_lexemes(now - timedelta(days=25), now, WEEK)
+    # Further than two years back: any time.
+    assert wider_window(now, seen=0, covered=timedelta(days=3), limit=100) is None
 
 
 def test_a_word_found_only_long_ago_is_still_found_in_three_statements_at_most() -> None:
