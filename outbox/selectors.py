@@ -1,8 +1,11 @@
 """Reads of the outbox that carry a rule: what staff are asked to look at, a case's messages."""
 
+from functools import partial
+
 from django.db.models import QuerySet
 
 from outbox.models import ATTENTION_STATES, Message
+from portal import baked
 
 
 def needing_attention() -> QuerySet[Message]:
@@ -11,7 +14,12 @@ def needing_attention() -> QuerySet[Message]:
 
 
 def messages_for_case(case_id: int, *, limit: int = 50) -> list[Message]:
-    return list(
+    """A case's newest messages, for its page: compiled once per process (`portal.baked`)."""
+    return baked.objects(("case:messages", limit), partial(_case_messages, limit), case_id=case_id)
+
+
+def _case_messages(limit: int, *, case_id: int) -> QuerySet[Message]:
+    return (
         Message.objects.filter(case_id=case_id)
         .only(
             "key",

@@ -4,7 +4,8 @@ Building and compiling a queryset costs Django 0.5-1.7 ms a statement, often mor
 takes to answer it, and a home page runs six such reads on every visit: the same SQL each time,
 with other values (who asks, and when). A *baked* read is compiled once per process and shape
 with stand-in values, and each call puts its own values where the stand-ins were, as
-SQLAlchemy's baked queries do, here with Django's own compiler.
+SQLAlchemy's baked queries do, here with Django's own compiler. `rows` reads tuples, `objects`
+model instances.
 
 - `key` names the shape: everything the SQL depends on apart from the values passed (the
   reader's roles, say). Calls with one key must build the same SQL.
@@ -21,11 +22,15 @@ from collections import namedtuple
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.db.models.query import get_related_populators
+
+M = TypeVar("M", bound=Model)
 
 # SQL and its parameters, written by hand (`portal.db.capped_counts_statement`).
 RawStatement = tuple[str, Sequence[Any]]
@@ -53,6 +58,18 @@ class _Baked:
 
 
 _baked: dict[Hashable, _Baked] = {}
+
+
+@dataclass(frozen=True)
+class _BakedObjects:
+    sql: str
+    params: tuple[Any, ...]
+    slots: tuple[tuple[int, str], ...]
+    # Django's compiler of the stand-in queryset: which column is which field of which model.
+    compiler: Any
+
+
+_baked_objects: dict[Hashable, _BakedObjects] = {}
 _row_classes: dict[tuple[str, ...], type] = {}
 _STAND_IN_DAY = datetime(1901, 2, 3, tzinfo=UTC)
 
@@ -109,17 +126,80 @@ def rows(
     return [row_class(*row) for row in found]
 
 
+def objects(key: Hashable, build: Callable[..., QuerySet[M]], **values: Any) -> list[M]:
+    """The model instances of the queryset `build(**values)` builds, with its `select_related`
+    rows and `only` fields, compiled once per `key` (as `rows`). Made from the rows as Django's
+    own iteration makes them, from the compiler's record of which column is which."""
+    if connection.vendor != "postgresql":
+        return list(build(**values))
+    baked = _baked_objects.get(key)
+    if baked is None:
+        stand_ins = _stand_ins(values)
+        queryset = build(**stand_ins)
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:  # a rule that lets this shape see nothing: no statement to run
+            return []
+        baked = _BakedObjects(sql, tuple(params), _slots(values, stand_ins, params), compiler)
+        _baked_objects[key] = baked
+    params = list(baked.params)
+    for position, name in baked.slots:
+        params[position] = values[name]
+    if settings.BAKED_READS_CHECKED:
+        fresh = build(**values)
+        _check(key, fresh.query.get_compiler(using=fresh.db).as_sql(), baked.sql, params)
+    with connection.cursor() as cursor:
+        cursor.execute(baked.sql, params)
+        found = cursor.fetchall()
+    return _instances(baked.compiler, found)
+
+
 def forget() -> None:
     _baked.clear()
+    _baked_objects.clear()
+
+
+def _instances(compiler: Any, found: list[Any]) -> list[Any]:
+    # Django's ModelIterable, for rows already read: the model's fields, each related row that
+    # `select_related` joined, and the annotations.
+    db = compiler.using
+    klass_info, select = compiler.klass_info, compiler.select
+    model = klass_info["model"]
+    start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+    attnames = [column[0].target.attname for column in select[start:end]]
+    # Django 5.2's signature; the type stubs describe a later one.
+    populators = get_related_populators(klass_info, select, db)  # type: ignore[call-arg]
+    annotations = compiler.annotation_col_map or {}
+    made = []
+    for row in compiler.results_iter([found]):
+        instance = model.from_db(db, attnames, row[start:end])
+        for populator in populators:
+            populator.populate(row, instance)
+        for name, position in annotations.items():
+            setattr(instance, name, row[position])
+        made.append(instance)
+    return made
 
 
 def _bake(build: Callable[..., Statement | RawStatement], values: dict[str, Any]) -> _Baked:
-    stand_ins = {name: _stand_in(value, number) for number, (name, value) in enumerate(values.items())}
+    stand_ins = _stand_ins(values)
     try:
         sql, params, *rest = build(**stand_ins)
     except (TypeError, ValueError) as error:  # a stand-in used as a number of rows, say
         names = ", ".join(stand_ins)
         raise BakedReadError(f"Not usable only as query parameters: {names} ({error}).") from error
+    slots = _slots(values, stand_ins, params)
+    return _Baked(sql=sql, params=tuple(params), slots=slots, convert=rest[0] if rest else None)
+
+
+def _stand_ins(values: dict[str, Any]) -> dict[str, Any]:
+    return {name: _stand_in(value, number) for number, (name, value) in enumerate(values.items())}
+
+
+def _slots(
+    values: dict[str, Any], stand_ins: dict[str, Any], params: Sequence[Any]
+) -> tuple[tuple[int, str], ...]:
     by_stand_in = {_identity(value): name for name, value in stand_ins.items()}
     slots = tuple(
         (position, by_stand_in[_identity(param)])
@@ -131,7 +211,7 @@ def _bake(build: Callable[..., Statement | RawStatement], values: dict[str, Any]
         # A value not found among the parameters was changed on the way (arithmetic, a cast) or
         # written into the SQL text: either way this call's value would not be the one read.
         raise BakedReadError(f"Not used as query parameters as given: {', '.join(sorted(missing))}.")
-    return _Baked(sql=sql, params=tuple(params), slots=slots, convert=rest[0] if rest else None)
+    return slots
 
 
 def _check(key: Hashable, fresh: Statement | RawStatement, sql: str, params: list[Any]) -> None:
@@ -145,6 +225,9 @@ def _identity(value: Any) -> tuple[type, Any] | None:
         hash(value)
     except TypeError:
         return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        # Django hands a big integer column's value to psycopg as `Int8(value)`, an int.
+        return int, int(value)
     return type(value), value
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from django.db.models import Count, Window
+from django.db.models import Count, QuerySet, Window
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -46,9 +46,7 @@ def _customers_compensations(complaint: Complaint) -> list[Compensation]:
     case's own table and the customer's lifetime totals come from the same few rows."""
     held: list[Compensation] | None = getattr(complaint, "_customer_compensations", None)
     if held is None:
-        held = list(
-            Compensation.objects.filter(complaint__customer_id=complaint.customer_id).select_related("kind")
-        )
+        held = baked.objects(("case:compensation",), _customers_awards, customer_id=complaint.customer_id)
         # Who proposed and who decided, by name from the kept staff list: joining the user table
         # three times cost more to build than the rows cost to read.
         deciders = {c.approved_by_id for c in held if c.approved_by_id is not None}
@@ -58,6 +56,19 @@ def _customers_compensations(complaint: Complaint) -> list[Compensation]:
             c.approver_name = names.get(c.approved_by_id, "") if c.approved_by_id else ""  # type: ignore[attr-defined]
         complaint._customer_compensations = held  # type: ignore[attr-defined]
     return held
+
+
+# The case page's reads, compiled once per process (`portal.baked`).
+def _customers_awards(*, customer_id: int) -> QuerySet[Compensation]:
+    return Compensation.objects.filter(complaint__customer_id=customer_id).select_related("kind")
+
+
+def _offers(*, complaint_id: int) -> QuerySet[SolutionOffered]:
+    return SolutionOffered.objects.filter(complaint_id=complaint_id).select_related("kind")
+
+
+def _resolutions(*, complaint_id: int) -> QuerySet[Resolution]:
+    return Resolution.objects.filter(complaint_id=complaint_id).select_related("root_cause")
 
 
 def _compensations(complaint: Complaint) -> list[Compensation]:
@@ -97,9 +108,9 @@ def case_panel(request: HttpRequest | None, complaint: Complaint) -> dict[str, A
     # Every solution offered on the case in one read, split here: those of each resolution and
     # those still open (sent to the customer, no resolution yet).
     offered: dict[int | None, list[SolutionOffered]] = defaultdict(list)
-    for offer in SolutionOffered.objects.filter(complaint=complaint).select_related("kind"):
+    for offer in baked.objects(("case:offers",), _offers, complaint_id=complaint.pk):
         offered[offer.resolution_id].append(offer)
-    resolutions = list(Resolution.objects.filter(complaint=complaint).select_related("root_cause"))
+    resolutions = baked.objects(("case:resolutions",), _resolutions, complaint_id=complaint.pk)
     # Who resolved, by name from the kept staff list (as for compensation), not a user join.
     names = person_names({r.resolved_by_id for r in resolutions})
     for resolution in resolutions:

@@ -8,7 +8,7 @@ from typing import Any, cast
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import User
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
@@ -27,7 +27,7 @@ from complaints.clock import clock_state
 from complaints.errors import ComplaintError, NotAllowed
 from complaints.forms.case_actions import CallForm, EmailForm, NoteForm, OwnerForm, StatusForm, WaitingForm
 from complaints.models import Complaint
-from complaints.selectors.timeline import case_timeline
+from complaints.selectors.timeline import case_for_page, case_timeline
 from complaints.selectors.vocabularies import person_names, with_lookups
 from complaints.services.case_emails import queue_case_email
 from complaints.services.case_work import add_note, log_call
@@ -42,13 +42,14 @@ def _actor(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-def _load(request: HttpRequest, reference: str, *, with_owner: bool = True) -> Complaint:
-    # Category, severity, channel and emotion come from the kept small tables (`with_lookups`).
-    # The page itself shows only the owner's name, from the kept staff list (`with_owner=False`);
+def _load(request: HttpRequest, reference: str) -> Complaint:
+    # Category, severity, channel and emotion come from the kept small tables (`with_lookups`);
     # the actions' services read the owner.
-    related = ("customer", "owner", "product") if with_owner else ("customer", "product")
     return with_lookups(
-        get_object_or_404(visible_complaints(request.user).select_related(*related), reference=reference)
+        get_object_or_404(
+            visible_complaints(request.user).select_related("customer", "owner", "product"),
+            reference=reference,
+        )
     )
 
 
@@ -103,7 +104,11 @@ def _render_case(request: HttpRequest, complaint: Complaint, **bound: forms.Form
 @require_safe  # a page to read: other methods are refused, never acted on
 @role_required()
 def complaint_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    return _render_case(request, _load(request, reference, with_owner=False))
+    # The page shows only the owner's name, from the kept staff list.
+    complaint = case_for_page(request.user, reference)
+    if complaint is None:
+        raise Http404("No case with this reference.")
+    return _render_case(request, with_lookups(complaint))
 
 
 def _case_action(

@@ -6,9 +6,12 @@ from unittest import mock
 
 import pytest
 from django.db import connection
+from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from complaints.models import Complaint, EventKind, TimelineEvent
+from outbox.models import Message
 from portal import baked
 from portal.baked import BakedReadError, statement
 from tests.factories import AgentFactory, ComplaintFactory
@@ -96,3 +99,51 @@ def test_true_or_false_belongs_in_the_key() -> None:
 
     with pytest.raises(BakedReadError, match="key"):
         baked.rows("opened", opened, finished=True)
+
+
+def _cases_of(*, customer: int) -> QuerySet[Complaint]:
+    return Complaint.objects.filter(customer_id=customer).select_related("customer").order_by("reference")
+
+
+def test_baked_objects_are_model_instances_with_their_joined_rows_each_call_with_its_own_values(
+    settings,
+) -> None:
+    settings.BAKED_READS_CHECKED = False  # checking builds afresh on every call
+    first, second = ComplaintFactory(reference="RD-2026-000010"), ComplaintFactory(reference="RD-2026-000011")
+    build = mock.Mock(wraps=_cases_of)
+    found = baked.objects("cases of", build, customer=first.customer_id)
+    with CaptureQueriesContext(connection) as queries:
+        assert [(c.reference, c.customer.name) for c in found] == [(first.reference, first.customer.name)]
+        assert found[0].received_at == Complaint.objects.get(pk=first.pk).received_at
+    assert len(queries) == 1  # only the fresh read above: the customer came with the case
+    assert [c.pk for c in baked.objects("cases of", build, customer=second.customer_id)] == [second.pk]
+    assert build.call_count == 1, "compiled once, with stand-ins"
+
+
+def test_baked_objects_take_big_integer_columns_and_only_some_fields(settings) -> None:
+    def messages(*, case: int) -> QuerySet[Message]:
+        return Message.objects.filter(case_id=case).only("subject", "case_id")
+
+    case = ComplaintFactory()
+    Message.objects.create(
+        key="m-1",
+        kind="case_email",
+        audience="customer",
+        to="a@example.com",
+        subject="Hello",
+        case_id=case.pk,
+        due_at=timezone.now(),
+    )
+    (message,) = baked.objects("messages of", messages, case=case.pk)
+    assert (message.subject, message.case_id) == ("Hello", case.pk)
+    assert message.get_deferred_fields() >= {"to", "state"}
+
+
+def test_baked_objects_that_a_rule_lets_nobody_see_are_none_and_run_nothing() -> None:
+    ComplaintFactory()
+    with CaptureQueriesContext(connection) as queries:
+        assert (
+            baked.objects("nothing", lambda *, pk: Complaint.objects.filter(pk__in=[]).filter(pk=pk), pk=1)
+            == []
+        )
+    assert len(queries) == 0
