@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -43,6 +43,12 @@ def make_driver() -> WebDriver:
     return driver
 
 
+# What asking about a page that is being replaced may raise: a stale element, or (Chromium 156)
+# "unhandled inspector error: Node with given id does not belong to the document". A wait asks
+# again; it still fails with its own message when the time is up.
+PAGE_REPLACED = (StaleElementReferenceException, WebDriverException)
+
+
 class Browser:
     def __init__(self, driver: WebDriver, base_url: str, *, name: str) -> None:
         self.driver = driver
@@ -54,7 +60,7 @@ class Browser:
         self.driver.get(self.base_url + path)
 
     def find(self, css: str, *, timeout: float = 10) -> WebElement:
-        return WebDriverWait(self.driver, timeout).until(
+        return WebDriverWait(self.driver, timeout, ignored_exceptions=PAGE_REPLACED).until(
             expected_conditions.presence_of_element_located((By.CSS_SELECTOR, css))
         )
 
@@ -87,11 +93,14 @@ class Browser:
         link.click()
 
     def text(self) -> str:
-        return self.driver.find_element(By.TAG_NAME, "body").text
+        found: str = WebDriverWait(self.driver, 10, ignored_exceptions=PAGE_REPLACED).until(
+            lambda d: d.find_element(By.TAG_NAME, "body").text, message="the page has no text"
+        )
+        return found
 
     def wait_for_text(self, text: str, *, timeout: float = 15) -> None:
         # The page may be replaced between finding <body> and reading it: try again, not fail.
-        WebDriverWait(self.driver, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(
+        WebDriverWait(self.driver, timeout, ignored_exceptions=PAGE_REPLACED).until(
             lambda d: text in d.find_element(By.TAG_NAME, "body").text,
             message=f"{text!r} never appeared on {self.driver.current_url}",
         )
@@ -100,11 +109,14 @@ class Browser:
         self.visit("/accounts/login/")
         self.fill("Username*", username)
         self.fill("Password*", password)
-        form_page = self.driver.find_element(By.TAG_NAME, "html")
+        self.driver.execute_script("window.formPage = true;")
         self.click_button("Log in")
         # Wait for the answer to the POST (the next page or the form again with its error): a visit
-        # made before it arrives is overtaken by the login's redirect.
-        WebDriverWait(self.driver, 15).until(expected_conditions.staleness_of(form_page))
+        # made before it arrives is overtaken by the login's redirect. A new document has no mark.
+        WebDriverWait(self.driver, 15, ignored_exceptions=PAGE_REPLACED).until(
+            lambda d: d.execute_script("return window.formPage === undefined;"),
+            message="the login form was never answered",
+        )
         self.find("main")
 
     def axe_violations(self) -> list[dict[str, Any]]:
