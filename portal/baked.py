@@ -11,7 +11,8 @@ model instances.
   reader's roles, say). Calls with one key must build the same SQL.
 - `build(**values)` builds the statement from the values by name. It is called with stand-ins,
   once per key, so it may use each value only as a query parameter: no arithmetic on it, no
-  branching on it, and nothing else that differs between calls outside the key.
+  branching on it, and nothing else that differs between calls outside the key. A list is one
+  parameter (an array, `portal.db.AnyOf`), never an `IN` of as many parameters as it has items.
 - With the setting `BAKED_READS_CHECKED` (on in the tests) every call also builds the statement
   from its real values and refuses any difference, so a shape that depends on something missing
   from its key fails the tests rather than reading another person's rows.
@@ -20,8 +21,9 @@ model instances.
 
 from collections import namedtuple
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any, NamedTuple, TypeVar
 
 from django.conf import settings
@@ -98,14 +100,24 @@ def rows(
 ) -> list[Any]:
     """The rows of the statement `build(**values)` builds, compiled once per `key` (see the module
     docstring). `named`: rows as named tuples of the statement's column names."""
+    return _rows(_baked, key, build, named, values)
+
+
+def _rows(
+    store: dict[Hashable, _Baked],
+    key: Hashable,
+    build: Callable[..., Statement | RawStatement],
+    named: bool,
+    values: dict[str, Any],
+) -> list[Any]:
     if connection.vendor != "postgresql":
         sql, params, *rest = build(**values)
         convert = rest[0] if rest else None
     else:
-        baked = _baked.get(key)
+        baked = store.get(key)
         if baked is None:
             baked = _bake(build, values)
-            _baked[key] = baked
+            store[key] = baked
         params = list(baked.params)
         for position, name in baked.slots:
             params[position] = values[name]
@@ -153,6 +165,29 @@ def objects(key: Hashable, build: Callable[..., QuerySet[M]], **values: Any) -> 
         cursor.execute(baked.sql, params)
         found = cursor.fetchall()
     return _instances(baked.compiler, found)
+
+
+@dataclass(frozen=True)
+class Over:
+    """Reads over one queryset (a list's cases, say). When a caller vouches that its SQL depends on
+    nothing but `shape` (the reader's roles, no filter's values), each read is baked for the
+    process under its key and that shape; otherwise for this object's life only (one request),
+    which still compiles a read made twice with other values (a search's wider window) once."""
+
+    queryset: QuerySet[Any]
+    shape: Hashable | None = None
+    _own: dict[Hashable, _Baked] = field(default_factory=dict, compare=False, repr=False)
+
+    def rows(
+        self, key: Hashable, build: Callable[..., QuerySet[Any]], *, named: bool = False, **values: Any
+    ) -> list[Any]:
+        """The rows of `build(queryset, **values)`, a values-list queryset."""
+        store, stored = (self._own, key) if self.shape is None else (_baked, (self.shape, key))
+        return _rows(store, stored, partial(_statement_over, build, self.queryset), named, values)
+
+
+def _statement_over(build: Callable[..., QuerySet[Any]], queryset: QuerySet[Any], **values: Any) -> Statement:
+    return statement(build(queryset, **values))
 
 
 def forget() -> None:
@@ -221,6 +256,9 @@ def _check(key: Hashable, fresh: Statement | RawStatement, sql: str, params: lis
 
 
 def _identity(value: Any) -> tuple[type, Any] | None:
+    if isinstance(value, list):
+        # A list goes whole into one array parameter (`portal.db.AnyOf`): found as the very object.
+        return list, id(value)
     try:
         hash(value)
     except TypeError:
@@ -245,4 +283,6 @@ def _stand_in(value: Any, number: int) -> Any:
         return _STAND_IN_DAY.date() + timedelta(days=number + 1)
     if isinstance(value, str):
         return f"\u27e6stand-in {number}\u27e7"
+    if isinstance(value, list):
+        return [f"\u27e6stand-in {number}\u27e7"]
     raise BakedReadError(f"Baked reads take numbers, dates and texts, not {type(value).__name__}.")

@@ -115,7 +115,8 @@ class AnyOf(Func):
     output_field = BooleanField()
 
     def __init__(self, field: str, values: Iterable[Any]) -> None:
-        self.values = list(values)
+        # A list is kept as given, so a baked read (`portal.baked`) finds it among the parameters.
+        self.values = values if isinstance(values, list) else list(values)
         super().__init__(F(field))
 
     def as_sql(self, compiler: SQLCompiler, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]

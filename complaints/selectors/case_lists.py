@@ -6,7 +6,7 @@ inside the matching index however deep the page is.
 """
 
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
@@ -15,6 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet, Subquery
 from django.utils import timezone
 
+from accounts.roles import user_roles
 from complaints.access import visible_complaints
 from complaints.models import FINISHED_STATUSES, OPEN_STATUSES, Complaint
 from portal import baked
@@ -54,6 +55,14 @@ class CaseFilters:
     received_from: date | None = None
     received_to: date | None = None
     sort: Sort = Sort.NEWEST
+
+
+def cases_shape(user: AbstractBaseUser | AnonymousUser, filters: CaseFilters) -> Hashable | None:
+    """What `filter_cases` depends on when no filter narrows it (the order is not a filter): the
+    access rule, by the user's roles. None when filters hold values (`portal.baked.Over`)."""
+    if replace(filters, sort=Sort.NEWEST) != CaseFilters():
+        return None
+    return ("cases", frozenset(user_roles(user)))
 
 
 def filter_cases(

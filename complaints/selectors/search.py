@@ -21,7 +21,7 @@ references and words with LIKE, which is enough for a demo database.
 """
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -37,7 +37,7 @@ from complaints.selectors.case_lists import PAGE_SIZE
 from complaints.selectors.rows import list_rows
 from complaints.selectors.text_search import document_row_by_row, newest_matches, words_query
 from portal import baked
-from portal.baked import Statement, statement
+from portal.baked import Over, Statement, statement
 from portal.db import AnyOf, Contains, is_postgresql
 
 # Cases (and customers) considered per way of matching: four pages. A search finding more says
@@ -80,16 +80,25 @@ class _Hit:
 
 
 def search_cases(
-    cases: QuerySet[Complaint], query: str, *, region: str, cursor: str = "", size: int = PAGE_SIZE
+    cases: QuerySet[Complaint],
+    query: str,
+    *,
+    region: str,
+    cursor: str = "",
+    size: int = PAGE_SIZE,
+    shape: Hashable | None = None,
 ) -> SearchPage:
     """One page of `cases` (already narrowed by the access rule and filters) matching `query`,
-    best first, after `cursor` (the sort key of the previous page's last row)."""
+    best first, after `cursor` (the sort key of the previous page's last row). `shape`: what
+    `cases` depends on, when that is all it depends on (the access rule's roles, no filter's
+    values): the search's reads are then compiled once per process (`portal.baked.Over`)."""
     query = " ".join(query.split())[:200]
     if not query:
         return SearchPage([], None)
+    over = Over(cases, shape)
     hits: dict[int, _Hit] = {}
     finders = _postgresql_finders if is_postgresql() else _fallback_finders
-    for pk, received_at, score in finders(cases, query, region):
+    for pk, received_at, score in finders(over, query, region):
         if pk in hits:
             hits[pk].add(score)
         else:
@@ -99,7 +108,7 @@ def search_cases(
     if after is not None:
         ordered = [item for item in ordered if _key(*item) > after]
     chosen = [pk for pk, _ in ordered[: size + 1]]
-    rows = list_rows(cases.filter(AnyOf("pk", chosen[:size])))
+    rows = over.rows(("search:rows",), _rows_of, named=True, ids=chosen[:size])
     by_id = {case.pk: case for case in rows}
     page = [by_id[pk] for pk in chosen[:size] if pk in by_id]
     many = len(hits) >= CANDIDATES
@@ -117,7 +126,7 @@ def matching_ids(cases: QuerySet[Complaint], query: str, *, region: str) -> list
     if not query:
         return []
     finders = _postgresql_finders if is_postgresql() else _fallback_finders
-    return list({pk for pk, _, _ in finders(cases, query, region)})
+    return list({pk for pk, _, _ in finders(Over(cases), query, region)})
 
 
 def _key(pk: int, hit: _Hit) -> tuple[float, float, int]:
@@ -181,8 +190,8 @@ def has_words(query: str) -> bool:
 Candidate = tuple[int, datetime, float]
 
 
-def _postgresql_finders(cases: QuerySet[Complaint], query: str, region: str) -> Iterable[Candidate]:
-    yield from _by_reference(cases, query, Q(reference__contains=query.upper()))
+def _postgresql_finders(cases: Over, query: str, region: str) -> Iterable[Candidate]:
+    yield from _by_reference(cases.queryset, query, Q(reference__contains=query.upper()))
     whole, by_word = _customers_postgresql(query, region)
     # As many customers as are ever considered (a common surname): their cases rank above any
     # text match and already fill the pages shown, so the text is looked for in the first window
@@ -288,48 +297,60 @@ def _named_loosely(query: str) -> list[tuple[int, float]]:
     )
 
 
-def _by_customer(cases: QuerySet[Complaint], customers: dict[int, float]) -> Iterable[Candidate]:
+def _by_customer(cases: Over, customers: dict[int, float]) -> Iterable[Candidate]:
     if not customers:
         return
-    found = (
-        cases.filter(AnyOf("customer_id", customers))
-        .order_by("-received_at")
-        .values_list("pk", "received_at", "customer_id")[:CANDIDATES]
-    )
+    found = cases.rows(("search:customers-cases", CANDIDATES), _cases_of_customers, ids=list(customers))
     for pk, received_at, customer_id in found:
         yield pk, received_at, CUSTOMER + customers[customer_id] * 0.9
 
 
-def _by_name_and_text(
-    cases: QuerySet[Complaint], customers: dict[int, float], words: list[str]
-) -> Iterable[Candidate]:
+def _by_name_and_text(cases: Over, customers: dict[int, float], words: list[str]) -> Iterable[Candidate]:
     """ "Okafor refund": cases of a customer named by one word whose text has another. Found only
     together, so a word that is also a surname ("price", "young") does not bring every customer of
     that name to the top."""
-    any_word = words_query(" or ".join(words))
-    found = (
-        cases.filter(AnyOf("customer_id", customers))
-        .alias(document=document_row_by_row())
-        .filter(document=any_word)
-        .order_by("-received_at")
-        .values_list("pk", "received_at", "customer_id")[:CANDIDATES]
-    )
+    key = ("search:customers-cases-about", CANDIDATES)
+    found = cases.rows(key, _cases_of_customers_about, ids=list(customers), words=" or ".join(words))
     for pk, received_at, customer_id in found:
         yield pk, received_at, CUSTOMER + customers[customer_id] * 0.9
 
 
-def _by_text_postgresql(
-    cases: QuerySet[Complaint], query: str, *, recent_only: bool = False
-) -> Iterable[Candidate]:
+def _by_text_postgresql(cases: Over, query: str, *, recent_only: bool = False) -> Iterable[Candidate]:
     """The most recent matches (at most TEXT_CANDIDATES), ranked among themselves."""
     for pk, received_at, rank in newest_matches(cases, query, limit=TEXT_CANDIDATES, recent_only=recent_only):
         yield pk, received_at, TEXT + min(rank, 0.9)
 
 
+# The reads over the searched cases (`Over.rows`): each builds a values-list queryset from them.
+
+
+def _rows_of(cases: QuerySet[Complaint], *, ids: list[int]) -> QuerySet[Any]:
+    return list_rows(cases.filter(AnyOf("pk", ids)))
+
+
+def _cases_of_customers(cases: QuerySet[Complaint], *, ids: list[int]) -> QuerySet[Any]:
+    return (
+        cases.filter(AnyOf("customer_id", ids))
+        .order_by("-received_at")
+        .values_list("pk", "received_at", "customer_id")[:CANDIDATES]
+    )
+
+
+def _cases_of_customers_about(cases: QuerySet[Complaint], *, ids: list[int], words: str) -> QuerySet[Any]:
+    return (
+        cases.filter(AnyOf("customer_id", ids))
+        .alias(document=document_row_by_row())
+        .filter(document=words_query(words))
+        .order_by("-received_at")
+        .values_list("pk", "received_at", "customer_id")[:CANDIDATES]
+    )
+
+
 # --- SQLite: the embedded default ---------------------------------------------------------------
 
 
-def _fallback_finders(cases: QuerySet[Complaint], query: str, region: str) -> Iterable[Candidate]:
+def _fallback_finders(over: Over, query: str, region: str) -> Iterable[Candidate]:
+    cases = over.queryset
     yield from _by_reference(cases, query, Q(reference__icontains=query))
     condition = _phone_condition(query, region)
     if "@" in query:
@@ -337,7 +358,7 @@ def _fallback_finders(cases: QuerySet[Complaint], query: str, region: str) -> It
     elif has_words(query):
         condition |= Q(name__icontains=query)
     customers = Customer.objects.alias(phone_reversed=Reverse(Cast("phone", TextField()))).filter(condition)
-    yield from _by_customer(cases, dict.fromkeys(customers.values_list("pk", flat=True)[:CANDIDATES], 0.5))
+    yield from _by_customer(over, dict.fromkeys(customers.values_list("pk", flat=True)[:CANDIDATES], 0.5))
     words = [w for w in _WORDS.findall(query) if not w.isdigit()]
     if not words:
         return

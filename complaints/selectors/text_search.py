@@ -11,16 +11,16 @@ every case with the word and every case of the range into two bitmaps (5-9 ms at
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
-from django.db import connection
 from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from complaints.models import Complaint
-from portal.baked import Statement, statement
+from portal.baked import Over
 
 # Named in the migration that builds the document (complaints 0015) too.
 TEXT_SEARCH_CONFIG = "english"
@@ -65,12 +65,11 @@ def words_query(text: str) -> SearchQuery:
 
 
 class _AnyPeriod(SearchQuery):
-    """Any of these period lexemes, taken as they are: not parsed, not stemmed."""
+    """Any of the period lexemes in `periods` (`value_of`), taken as they are: not parsed, not
+    stemmed."""
 
-    def __init__(self, lexemes: Sequence[str]) -> None:
-        # The one parameter of the SQL; the very object, so a compiled statement can find it.
-        self.text = self.value_of(lexemes)
-        super().__init__(self.text, search_type="raw")
+    def __init__(self, periods: str) -> None:
+        super().__init__(periods, search_type="raw")
 
     @staticmethod
     def value_of(lexemes: Sequence[str]) -> str:
@@ -87,30 +86,25 @@ def period_lexemes(since: datetime, until: datetime, length: int) -> list[str]:
     return [f"{_PREFIX[length]}{number}" for number in range(first, last + 1)]
 
 
-def newest_matches(
-    cases: QuerySet[Complaint], text: str, *, limit: int, recent_only: bool = False
-) -> list[Match]:
+def newest_matches(cases: Over, text: str, *, limit: int, recent_only: bool = False) -> list[Match]:
     """The newest `limit` cases of `cases` whose text has `text`'s words, newest first, each with
     its rank (how well it matches). At most three statements: today (`first_window`); then, short
     of `limit`, the window today's matches say should hold it (`wider_window`; a common word stops
-    at the first); then, still short, any time. `recent_only`: today only."""
-    words = words_query(text)
+    at the first); then, still short, any time. `recent_only`: today only. The two windows are one
+    read with other periods (`portal.baked`): compiled once."""
     now = timezone.now()
     lexemes, covered = first_window(now)
-    periods = _AnyPeriod(lexemes)
-    # Compiled once: the wider window is the same statement with other periods in their parameter.
-    windowed = statement(_newest(cases, words & periods, words, limit))
-    found = _read(windowed, windowed.params)
+    windowed = partial(_in_periods, limit)
+    key = ("search:text-in-periods", limit)
+    found: list[Match] = cases.rows(key, windowed, words=text, periods=_AnyPeriod.value_of(lexemes))
     if len(found) >= limit or recent_only:
         return found
     wider = wider_window(now, seen=len(found), covered=covered, limit=limit)
     if wider is not None:
-        found = _read(
-            windowed, [_AnyPeriod.value_of(wider) if p is periods.text else p for p in windowed.params]
-        )
+        found = cases.rows(key, windowed, words=text, periods=_AnyPeriod.value_of(wider))
         if len(found) >= limit:
             return found
-    return list(_newest(cases, words, words, limit))
+    return cases.rows(("search:text", limit), partial(_at_any_time, limit), words=text)
 
 
 def first_window(now: datetime) -> tuple[list[str], timedelta]:
@@ -136,6 +130,14 @@ def wider_window(now: datetime, *, seen: int, covered: timedelta, limit: int) ->
     return period_lexemes(now - span, now, FOUR_WEEKS)
 
 
+def _in_periods(limit: int, cases: QuerySet[Complaint], *, words: str, periods: str) -> QuerySet[Any]:
+    return _newest(cases, words_query(words) & _AnyPeriod(periods), words_query(words), limit)
+
+
+def _at_any_time(limit: int, cases: QuerySet[Complaint], *, words: str) -> QuerySet[Any]:
+    return _newest(cases, words_query(words), words_query(words), limit)
+
+
 def _newest(cases: QuerySet[Complaint], condition: Any, words: SearchQuery, limit: int) -> QuerySet[Any]:
     return (
         cases.alias(document=document())
@@ -144,10 +146,3 @@ def _newest(cases: QuerySet[Complaint], condition: Any, words: SearchQuery, limi
         .order_by("-received_at", "-pk")
         .values_list("pk", "received_at", "rank")[:limit]
     )
-
-
-def _read(compiled: Statement, params: Sequence[Any]) -> list[Match]:
-    with connection.cursor() as cursor:
-        cursor.execute(compiled.sql, params)
-        found = cursor.fetchall()
-    return compiled.convert(found) if compiled.convert is not None else found

@@ -17,7 +17,13 @@ from complaints.errors import ComplaintError
 from complaints.forms.case_actions import BulkReassignForm
 from complaints.forms.case_lists import CaseFilterForm, SavedFilterForm, filter_query
 from complaints.models import SavedFilter
-from complaints.selectors.case_lists import CaseFilters, UrgencyFilter, filter_cases, page_of_cases
+from complaints.selectors.case_lists import (
+    CaseFilters,
+    UrgencyFilter,
+    cases_shape,
+    filter_cases,
+    page_of_cases,
+)
 from complaints.selectors.rows import case_rows, list_rows
 from complaints.selectors.search import search_cases
 from complaints.selectors.urgency import urgency_counts
@@ -54,7 +60,13 @@ def _render_list(
     cursor = params.get("after", "")
     counts = None
     if query:
-        page = search_cases(cases, query, region=settings.PHONENUMBER_DEFAULT_REGION, cursor=cursor)
+        page = search_cases(
+            cases,
+            query,
+            region=settings.PHONENUMBER_DEFAULT_REGION,
+            cursor=cursor,
+            shape=cases_shape(request.user, filters),
+        )
     else:
         page = page_of_cases(  # type: ignore[assignment]
             list_rows(cases),

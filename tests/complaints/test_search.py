@@ -12,6 +12,7 @@ from complaints.models import Complaint
 from complaints.selectors import search
 from complaints.selectors.search import exact_references, phone_forms, search_cases
 from complaints.services.case_work import add_note
+from portal.baked import BakedReadError
 from tests.factories import AgentFactory, CategoryFactory, ComplaintFactory, CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -211,3 +212,19 @@ def test_wildcards_typed_in_a_name_are_taken_literally() -> None:
     ComplaintFactory(customer=CustomerFactory(name="Anna Bell"))
     assert found("an_a") == []
     assert found("%") == []
+
+
+def test_a_search_over_unfiltered_cases_is_compiled_once_for_its_shape_and_checked(okafor, others) -> None:
+    shape = ("cases", "the service team")
+    every = Complaint.objects.all()
+    assert [c.reference for c in search_cases(every, "Okafor", region="GB", shape=shape).cases] == [
+        okafor.reference
+    ]
+    assert [c.reference for c in search_cases(every, "parcel", region="GB", shape=shape).cases] == [
+        others[0].reference
+    ]
+    # Cases narrowed by a filter's value do not have that shape: the tests' check refuses them
+    # (`BAKED_READS_CHECKED`) rather than read with another list's statement.
+    narrowed = Complaint.objects.filter(category_id=okafor.category_id)
+    with pytest.raises(BakedReadError):
+        search_cases(narrowed, "Okafor", region="GB", shape=shape)

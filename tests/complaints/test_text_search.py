@@ -18,6 +18,7 @@ from complaints.selectors.text_search import (
     period_lexemes,
     wider_window,
 )
+from portal.baked import Over
 from tests.factories import ComplaintFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,7 @@ def _document_has(case: Complaint, lexeme: str) -> bool:
 
 def _newest(text: str, limit: int) -> tuple[list[int], int]:
     with CaptureQueriesContext(connection) as queries:
-        found = newest_matches(Complaint.objects.all(), text, limit=limit)
+        found = newest_matches(Over(Complaint.objects.all()), text, limit=limit)
     return [pk for pk, _, _ in found], len(queries)
 
 
@@ -95,7 +96,7 @@ def test_a_word_seen_a_little_today_is_next_read_from_a_wider_window_and_all_its
     ]
     ComplaintFactory(received_at=now - timedelta(days=200), customer_words="An old escrow question.")
     with CaptureQueriesContext(connection) as queries:
-        found = newest_matches(Complaint.objects.all(), "escrow", limit=3)
+        found = newest_matches(Over(Complaint.objects.all()), "escrow", limit=3)
     assert [pk for pk, _, _ in found] == [c.pk for c in recent]
     assert 2 <= len(queries) <= 3
     today, wider = (q["sql"] for q in queries.captured_queries[:2])
@@ -144,7 +145,7 @@ def test_the_newest_matches_come_first_with_their_rank() -> None:
     now = timezone.now()
     older = ComplaintFactory(received_at=now - timedelta(days=20), customer_words="Refund refund refund.")
     newer = ComplaintFactory(received_at=now - timedelta(days=1), customer_words="A refund.")
-    found = newest_matches(Complaint.objects.all(), "refund", limit=10)
+    found = newest_matches(Over(Complaint.objects.all()), "refund", limit=10)
     assert [pk for pk, _, _ in found] == [newer.pk, older.pk]
     ranks = {pk: rank for pk, _, rank in found}
     assert ranks[older.pk] > ranks[newer.pk]  # said three times: the better match
