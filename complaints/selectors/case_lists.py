@@ -206,21 +206,34 @@ def _due_cursor(rows: list[Any], size: int) -> CasePage:
     return CasePage(rows[:size], f"n__{0 if last.due_at is not None else last.pk}")
 
 
+def timed_first(cases: QuerySet[Any], size: int) -> QuerySet[Any]:
+    """The first rows of a page by due time that have a running clock (`first_due_page`)."""
+    return cases.filter(due_at__isnull=False).order_by(*_TIMED_ORDER)[: size + 1]
+
+
 def first_due_page(
-    key: Hashable, cases: Callable[..., QuerySet[Any]], *, size: int = PAGE_SIZE, **values: Any
+    key: Hashable,
+    cases: Callable[..., QuerySet[Any]],
+    *,
+    size: int = PAGE_SIZE,
+    timed: list[Any] | None = None,
+    **values: Any,
 ) -> CasePage:
     """`page_of_cases(cases(**values), sort=Sort.DUE, size=size)` for the first page, read as
     baked statements (`portal.baked`) under `key`: the home pages show such a page on every
-    visit, and building its queries cost more than running them."""
+    visit, and building its queries cost more than running them. `timed`: the rows of
+    `timed_first` when the caller read them already (with others, in one statement)."""
 
-    def part(timed: bool) -> Callable[..., Statement]:
+    def part(running: bool) -> Callable[..., Statement]:
         def build(**given: Any) -> Statement:
-            chosen = cases(**given).filter(due_at__isnull=not timed)
-            return statement(chosen.order_by(*(_TIMED_ORDER if timed else _UNTIMED_ORDER))[: size + 1])
+            if running:
+                return statement(timed_first(cases(**given), size))
+            untimed = cases(**given).filter(due_at__isnull=True)
+            return statement(untimed.order_by(*_UNTIMED_ORDER)[: size + 1])
 
         return build
 
-    rows = baked.rows((key, "timed", size), part(True), named=True, **values)
+    rows = timed if timed is not None else baked.rows((key, "timed", size), part(True), named=True, **values)
     if len(rows) <= size:
         rows += baked.rows((key, "untimed", size), part(False), named=True, **values)[: size + 1 - len(rows)]
     return _due_cursor(rows, size)
