@@ -11,7 +11,7 @@ from django.utils import timezone
 from complaints.models import Complaint
 from complaints.panels import register
 from followups.models import FollowUp, FollowUpChannel, State
-from followups.selectors import home_call_counts
+from followups.selectors import home_call_counts, home_due_today
 from followups.services.calls import calls_due
 from portal import baked
 from portal.baked import Statement, statement
@@ -58,9 +58,13 @@ def home_panel(request: HttpRequest | None, _: object = None) -> dict[str, Any] 
         return None
     now = timezone.now()
     start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-    # Baked (`portal.baked`): the same statement on every home page visit.
-    due_today = baked.rows(
-        ("home:due-today",), _due_today, user_id=user.pk, start=start, end=start + timedelta(days=1)
+    # Baked (`portal.baked`), and kept with the call counts until the minute turns.
+    due_today = home_due_today(
+        lambda: baked.rows(
+            ("home:due-today",), _due_today, user_id=user.pk, start=start, end=start + timedelta(days=1)
+        ),
+        user_id=user.pk,
+        now=now,
     )
     rows = [
         {"channel": FollowUpChannel(channel).label, "due_at": due_at, "reference": reference, "name": name}

@@ -4,6 +4,7 @@ key, with counts that stop at a cap instead of lists that stop without saying so
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
@@ -131,7 +132,7 @@ def home_call_counts(
 
     Counting joins every due call to its case to learn its owner (6-10 ms at 1,734 due calls), on
     the page an agent opens most. Calls fall due by the minute, a call recorded in this process
-    is counted again at once (`forget_call_counts`), and the calls page always counts afresh;
+    is counted again at once (`forget_home_followups`), and the calls page always counts afresh;
     any other change (a call recorded by another process, a transfer, a reopened case) shows
     here within a minute. `calls` builds the query only when the minute's counts are not kept."""
     counts: tuple[int, int] = _home_counts.get(
@@ -140,8 +141,21 @@ def home_call_counts(
     return counts
 
 
-def forget_call_counts() -> None:
+_home_due = MinuteKeep()
+
+
+def home_due_today(read: Callable[[], list[Any]], *, user_id: int, now: datetime) -> list[Any]:
+    """Today's follow-ups on the user's cases for the home page, kept with the call counts and
+    forgotten with them (`home_call_counts`): a round trip on every visit to the page an agent
+    opens most, for a list that changes when a follow-up is sent or a call recorded."""
+    rows: list[Any] = _home_due.get(user_id, now=now, count=read)
+    return rows
+
+
+def forget_home_followups() -> None:
+    """This process's kept call counts and today's follow-ups, after it recorded a call."""
     _home_counts.forget()
+    _home_due.forget()
 
 
 def failed_page(failed: QuerySet[FollowUp], *, cursor: str = "", size: int = PAGE_SIZE) -> FollowUpPage:

@@ -15,7 +15,7 @@ from complaints.services.timeline import record_event
 from followups import timing
 from followups.errors import FollowUpError
 from followups.models import FollowUp, FollowUpCallOutcome, FollowUpChannel, Purpose, State
-from followups.selectors import forget_call_counts
+from followups.selectors import forget_home_followups
 from followups.services.scheduling import FOLLOW_UP_STATUSES, customer_holidays, customer_zone, step_due_at
 from followups.services.surveys import skip_fallbacks
 
@@ -102,7 +102,7 @@ def record_call_outcome(
         )
         reopen_complaint(complaint=row.complaint, reason=reason, actor=actor, now=now)
     # The home pages this process serves count the calls due again (`home_call_counts`).
-    transaction.on_commit(forget_call_counts)
+    transaction.on_commit(forget_home_followups)
     return row
 
 

@@ -78,20 +78,29 @@ def test_the_home_counts_calls_again_once_one_is_recorded_and_otherwise_each_min
     first, second = call_on(owner=agent), call_on(owner=agent)
     client.force_login(agent)
 
+    def due_today(followup: FollowUp, home: str) -> bool:
+        return f'follow-up on <a href="/cases/{followup.complaint.reference}/">' in home
+
     with time_machine.travel(DUE, tick=False):
-        assert "Calls due: 2 on your cases" in client.get("/").content.decode()
+        home = client.get("/").content.decode()
+        assert "Calls due: 2 on your cases" in home
+        assert due_today(first, home) and due_today(second, home)
         with django_capture_on_commit_callbacks(execute=True):
             recorded = client.post(
                 f"/followups/calls/{first.pk}/",
                 {"outcome": FollowUpCallOutcome.SATISFIED, "satisfaction": "4", "note": ""},
             )
         assert recorded.status_code == 302
-        assert "Calls due: 1 on your cases" in client.get("/").content.decode()
+        home = client.get("/").content.decode()
+        assert "Calls due: 1 on your cases" in home
+        assert not due_today(first, home) and due_today(second, home)
         # Changed elsewhere (another web process, a data fix): shown once the minute turns.
         FollowUp.objects.filter(pk=second.pk).update(state=State.CANCELLED)
-        assert "Calls due: 1 on your cases" in client.get("/").content.decode()
+        home = client.get("/").content.decode()
+        assert "Calls due: 1 on your cases" in home and due_today(second, home)
     with time_machine.travel(DUE + timedelta(minutes=1), tick=False):
-        assert "Calls due:" not in client.get("/").content.decode()
+        home = client.get("/").content.decode()
+        assert "Calls due:" not in home and not due_today(second, home)
 
 
 @time_machine.travel(DUE, tick=False)
