@@ -60,6 +60,8 @@ class _Baked:
 
 
 _baked: dict[Hashable, _Baked] = {}
+# Statements a process keeps at most; past that it compiles them again as they come.
+MOST_KEPT = 5_000
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,8 @@ def _rows(
         baked = store.get(key)
         if baked is None:
             baked = _bake(build, values)
+            if len(store) >= MOST_KEPT:  # shapes holding a list's filter values are many
+                store.clear()
             store[key] = baked
         params = list(baked.params)
         for position, name in baked.slots:
@@ -179,15 +183,18 @@ class Over:
     _own: dict[Hashable, _Baked] = field(default_factory=dict, compare=False, repr=False)
 
     def rows(
-        self, key: Hashable, build: Callable[..., QuerySet[Any]], *, named: bool = False, **values: Any
+        self, key: Hashable, build: Callable[..., Any], *, named: bool = False, **values: Any
     ) -> list[Any]:
-        """The rows of `build(queryset, **values)`, a values-list queryset."""
+        """The rows of `build(queryset, **values)`: a values-list queryset, or a statement."""
         store, stored = (self._own, key) if self.shape is None else (_baked, (self.shape, key))
         return _rows(store, stored, partial(_statement_over, build, self.queryset), named, values)
 
 
-def _statement_over(build: Callable[..., QuerySet[Any]], queryset: QuerySet[Any], **values: Any) -> Statement:
-    return statement(build(queryset, **values))
+def _statement_over(
+    build: Callable[..., Any], queryset: QuerySet[Any], **values: Any
+) -> Statement | RawStatement:
+    made = build(queryset, **values)
+    return made if isinstance(made, tuple) else statement(made)
 
 
 def forget() -> None:

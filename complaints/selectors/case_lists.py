@@ -9,6 +9,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -18,8 +19,9 @@ from django.utils import timezone
 from accounts.roles import user_roles
 from complaints.access import visible_complaints
 from complaints.models import FINISHED_STATUSES, OPEN_STATUSES, Complaint
+from complaints.selectors.rows import list_rows
 from portal import baked
-from portal.baked import Statement, statement
+from portal.baked import Over, Statement, statement
 from portal.db import RowCompare
 
 PAGE_SIZE = 25
@@ -57,12 +59,19 @@ class CaseFilters:
     sort: Sort = Sort.NEWEST
 
 
-def cases_shape(user: AbstractBaseUser | AnonymousUser, filters: CaseFilters) -> Hashable | None:
-    """What `filter_cases` depends on when no filter narrows it (the order is not a filter): the
-    access rule, by the user's roles. None when filters hold values (`portal.baked.Over`)."""
-    if replace(filters, sort=Sort.NEWEST) != CaseFilters():
+def list_shape(user: AbstractBaseUser | AnonymousUser, filters: CaseFilters) -> Hashable | None:
+    """Everything the SQL of `filter_cases(user, filters)` depends on, for compiling a list's reads
+    once per process (`portal.baked.Over`): the user's roles, the filters' values (the order is no
+    filter), the user for "mine", the time zone for dates. None with an urgency filter: it reads
+    the time, which every visit changes."""
+    if filters.urgency:
         return None
-    return ("cases", frozenset(user_roles(user)))
+    shape: tuple[Any, ...] = ("cases", frozenset(user_roles(user)), replace(filters, sort=Sort.NEWEST))
+    if filters.owner == "me":
+        shape += (user.pk,)
+    if filters.received_from or filters.received_to:
+        shape += (timezone.get_current_timezone_name(),)
+    return shape
 
 
 def filter_cases(
@@ -170,6 +179,33 @@ def page_of_cases(
     more = len(rows) > size
     rows = rows[:size]
     return CasePage(rows, f"r_{_stamp(rows[-1].received_at)}_{rows[-1].pk}" if more else None)
+
+
+def newest_page(cases: Over, *, cursor: str = "", size: int = PAGE_SIZE) -> CasePage:
+    """`page_of_cases(list_rows(cases), sort=Sort.NEWEST, …)` as a read compiled once per shape of
+    the list (`portal.baked.Over`), the cursor's key as its values."""
+    after = _parse_cursor(cursor) if cursor else None
+    if after is not None and after[0] == "r" and after[1] is not None:
+        rows = cases.rows(
+            ("list:newest-after", size),
+            partial(_newest_after, size),
+            named=True,
+            received=after[1],
+            pk=after[2],
+        )
+    else:
+        rows = cases.rows(("list:newest", size), partial(_newest, size), named=True)
+    more = len(rows) > size
+    rows = rows[:size]
+    return CasePage(rows, f"r_{_stamp(rows[-1].received_at)}_{rows[-1].pk}" if more else None)
+
+
+def _newest(size: int, cases: QuerySet[Complaint]) -> QuerySet[Any]:
+    return list_rows(cases).order_by("-received_at", "-id")[: size + 1]
+
+
+def _newest_after(size: int, cases: QuerySet[Complaint], *, received: datetime, pk: int) -> QuerySet[Any]:
+    return _newest(size, cases.filter(RowCompare(["received_at", "id"], "<", [received, pk])))
 
 
 def _due_page(

@@ -3,12 +3,14 @@ read every matching row, and a page that shows "1,000+ overdue" says all a perso
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from django.db.models import QuerySet
 
 from complaints.models import Complaint
 from complaints.selectors.case_lists import UrgencyFilter, urgency_q
-from portal.db import capped_counts
+from portal.baked import Over, RawStatement
+from portal.db import capped_counts_statement
 
 COUNT_CAP = 1000
 
@@ -35,12 +37,18 @@ class UrgencyCounts:
     at_risk: CappedCount
 
 
-def urgency_counts(cases: QuerySet[Complaint], *, now: datetime, cap: int = COUNT_CAP) -> UrgencyCounts:
-    overdue, at_risk = capped_counts(
+def urgency_counts(cases: Over, *, now: datetime, cap: int = COUNT_CAP) -> UrgencyCounts:
+    """How many of `cases` are overdue and at risk at `now`, each counted up to `cap`, in one
+    statement compiled once per shape of the list (`portal.baked.Over`)."""
+    overdue, at_risk = cases.rows(("list:urgency", cap), partial(_counts, cap), now=now)[0]
+    return UrgencyCounts(overdue=CappedCount(overdue, cap), at_risk=CappedCount(at_risk, cap))
+
+
+def _counts(cap: int, cases: QuerySet[Complaint], *, now: datetime) -> RawStatement:
+    return capped_counts_statement(
         [
             cases.filter(urgency_q(UrgencyFilter.OVERDUE, now)),
             cases.filter(urgency_q(UrgencyFilter.AT_RISK, now)),
         ],
         cap,
     )
-    return UrgencyCounts(overdue=CappedCount(overdue, cap), at_risk=CappedCount(at_risk, cap))

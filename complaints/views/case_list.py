@@ -19,9 +19,11 @@ from complaints.forms.case_lists import CaseFilterForm, SavedFilterForm, filter_
 from complaints.models import SavedFilter
 from complaints.selectors.case_lists import (
     CaseFilters,
+    Sort,
     UrgencyFilter,
-    cases_shape,
     filter_cases,
+    list_shape,
+    newest_page,
     page_of_cases,
 )
 from complaints.selectors.rows import case_rows, list_rows
@@ -29,6 +31,7 @@ from complaints.selectors.search import search_cases
 from complaints.selectors.urgency import urgency_counts
 from complaints.selectors.vocabularies import filter_choices
 from complaints.services.ownership import reassign_complaints
+from portal.baked import Over
 
 
 def read_filters(request: HttpRequest, params: QueryDict) -> tuple[CaseFilterForm, CaseFilters]:
@@ -59,14 +62,14 @@ def _render_list(
     query = form.cleaned_data.get("q", "") if hasattr(form, "cleaned_data") else ""
     cursor = params.get("after", "")
     counts = None
+    # The list's reads are compiled once per process and shape of the list (`portal.baked.Over`).
+    over = Over(cases, list_shape(request.user, filters))
     if query:
         page = search_cases(
-            cases,
-            query,
-            region=settings.PHONENUMBER_DEFAULT_REGION,
-            cursor=cursor,
-            shape=cases_shape(request.user, filters),
+            cases, query, region=settings.PHONENUMBER_DEFAULT_REGION, cursor=cursor, shape=over.shape
         )
+    elif filters.sort == Sort.NEWEST and not filters.urgency:
+        page = newest_page(over, cursor=cursor)  # type: ignore[assignment]
     else:
         page = page_of_cases(  # type: ignore[assignment]
             list_rows(cases),
@@ -74,8 +77,8 @@ def _render_list(
             cursor=cursor,
             keys=cases if filters.urgency in (UrgencyFilter.AT_RISK, UrgencyFilter.ATTENTION) else None,
         )
-        if not filters.urgency:
-            counts = urgency_counts(cases, now=now)
+    if not query and not filters.urgency:
+        counts = urgency_counts(over, now=now)
     shown = filter_query(params)
     supervising = can_reassign(request.user)
     if supervising and reassign_form is None:
