@@ -174,9 +174,10 @@ def objects(key: Hashable, build: Callable[..., QuerySet[M]], **values: Any) -> 
 @dataclass(frozen=True)
 class Over:
     """Reads over one queryset (a list's cases, say). When a caller vouches that its SQL depends on
-    nothing but `shape` (the reader's roles, no filter's values), each read is baked for the
-    process under its key and that shape; otherwise for this object's life only (one request),
-    which still compiles a read made twice with other values (a search's wider window) once."""
+    nothing but `shape` (the reader's roles and the filters' values, say), each read is baked for
+    the process under its key and that shape; otherwise for this object's life only (one
+    request), which still compiles a read made twice with other values (a search's wider window)
+    once."""
 
     queryset: QuerySet[Any]
     shape: Hashable | None = None

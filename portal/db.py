@@ -1,5 +1,6 @@
 """Database pieces shared by the apps: PostgreSQL-only migration steps, row comparison for keyset
-paging, and counts that stop at a cap."""
+paging, counts that stop at a cap, containment a trigram index answers, and a list of values as
+one array parameter."""
 
 from collections.abc import Iterable
 from typing import Any
@@ -56,19 +57,9 @@ def capped_count(queryset: QuerySet[Any], cap: int) -> int:
     return queryset.order_by().values("pk")[:cap].count()
 
 
-def capped_counts(querysets: list[QuerySet[Any]], cap: int) -> list[int]:
-    """`capped_count` of several querysets in one round trip to the database."""
-    if not querysets:
-        return []
-    sql, params = capped_counts_statement(querysets, cap)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    return [int(value) for value in row]
-
-
 def capped_counts_statement(querysets: list[QuerySet[Any]], cap: int) -> tuple[str, list[Any]]:
-    """The one statement of `capped_counts`: a row of counts, in the querysets' order."""
+    """`capped_count` of several querysets in one statement: a row of counts, in the querysets'
+    order (read as a baked read, `portal.baked`)."""
     parts: list[str] = []
     params: list[Any] = []
     for queryset in querysets:

@@ -88,6 +88,16 @@ class Browser:
         )
         button.click()
 
+    def submit_and_wait(self, text: str) -> None:
+        """Click a form's button and wait for the answer to the POST (the next page, or the form
+        again with its errors): a new document, which has not the mark set on this one."""
+        self.driver.execute_script("window.formPage = true;")
+        self.click_button(text)
+        WebDriverWait(self.driver, 15, ignored_exceptions=PAGE_REPLACED).until(
+            lambda d: d.execute_script("return window.formPage === undefined;"),
+            message=f"the form's {text!r} was never answered",
+        )
+
     def click_link(self, text: str) -> None:
         link = self.driver.find_element(By.XPATH, f"//a[normalize-space(.)={json.dumps(text)}]")
         link.click()
@@ -109,14 +119,8 @@ class Browser:
         self.visit("/accounts/login/")
         self.fill("Username*", username)
         self.fill("Password*", password)
-        self.driver.execute_script("window.formPage = true;")
-        self.click_button("Log in")
-        # Wait for the answer to the POST (the next page or the form again with its error): a visit
-        # made before it arrives is overtaken by the login's redirect. A new document has no mark.
-        WebDriverWait(self.driver, 15, ignored_exceptions=PAGE_REPLACED).until(
-            lambda d: d.execute_script("return window.formPage === undefined;"),
-            message="the login form was never answered",
-        )
+        # A visit made before the answer arrives is overtaken by the login's redirect.
+        self.submit_and_wait("Log in")
         self.find("main")
 
     def axe_violations(self) -> list[dict[str, Any]]:
