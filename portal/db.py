@@ -82,10 +82,17 @@ class Contains(Func):
     output_field = BooleanField()
     arity = 1
 
-    def __init__(self, column: str, text: str, *, pattern: str | None = None) -> None:
-        # `pattern`: one `pattern_for` made already (a baked read passes its stand-in through).
-        self.pattern = self.pattern_for(text) if pattern is None else pattern
+    def __init__(self, column: str, text: str) -> None:
+        self.pattern = self.pattern_for(text)
         super().__init__(F(column))
+
+    @classmethod
+    def with_pattern(cls, column: str, pattern: str) -> "Contains":
+        """The condition for a pattern `pattern_for` made already: a baked read (`portal.baked`)
+        passes its values into the statement as they are."""
+        made = cls(column, "")
+        made.pattern = pattern
+        return made
 
     @staticmethod
     def pattern_for(text: str) -> str:

@@ -275,10 +275,10 @@ def _customers_postgresql(query: str, region: str) -> tuple[dict[int, float], di
 def _named_customers(*, whole: str, **words: str) -> Statement:
     """Customers whose name has the whole query or one of its words (ILIKE patterns), each saying
     whether it has the whole query."""
-    named_whole = Q(Contains("name", "", pattern=whole))
+    named_whole = Q(Contains.with_pattern("name", whole))
     named = named_whole
     for pattern in words.values():
-        named |= Q(Contains("name", "", pattern=pattern))
+        named |= Q(Contains.with_pattern("name", pattern))
     return statement(
         Customer.objects.filter(named)
         .annotate(is_whole=ExpressionWrapper(named_whole, output_field=BooleanField()))
